@@ -1,0 +1,102 @@
+package dev.parley.app;
+
+import dev.parley.broker.Broker;
+import dev.parley.broker.InProcessBroker;
+import dev.parley.store.InMemoryStore;
+import dev.parley.store.MessageStore;
+import dev.parley.web.ChatServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running Parley node: the wiring of store, broker and server, and their orderly shutdown. */
+public final class Parley {
+  private static final Logger log = LoggerFactory.getLogger(Parley.class);
+
+  private final Vertx vertx;
+  private final MessageStore store;
+  private final Broker broker;
+  private final ChatServer server;
+  private final Settings settings;
+  private final CountDownLatch terminated = new CountDownLatch(1);
+
+  private Parley(Vertx vertx, MessageStore store, Broker broker, ChatServer server, Settings settings) {
+    this.vertx = vertx;
+    this.store = store;
+    this.broker = broker;
+    this.server = server;
+    this.settings = settings;
+  }
+
+  /** Starts a node; the future fails, with everything released, if it cannot serve. */
+  public static Future<Parley> start(Settings settings) {
+    MessageStore store;
+    Broker broker;
+    try {
+      store = Adapters.store(settings);
+      broker = Adapters.broker(settings);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ChatServer server = new ChatServer(store, broker, settings.web(), registry);
+    return vertx.deployVerticle(server)
+        .map(id -> {
+          Parley parley = new Parley(vertx, store, broker, server, settings);
+          String host = settings.web().host();
+          String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+          log.info("Parley is serving: open http://{}:{}/ in a browser (plain WebSocket chat at ws://{}:{}/chat)",
+              shown, server.port(), shown, server.port());
+          return parley;
+        })
+        .recover(failure -> {
+          log.error("Parley could not start: {}", failure.getMessage());
+          return vertx.close().eventually(() -> {
+            broker.close();
+            store.close();
+            return Future.succeededFuture();
+          }).transform(ignored -> Future.failedFuture(failure));
+        });
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return server.port();
+  }
+
+  /**
+   * Stops: refuses new connections, lets sends already received finish, closes every socket
+   * with 1001, then releases the store and broker. Bounded by the configured shutdown time.
+   */
+  public void shutdown() {
+    if (terminated.getCount() == 0) {
+      return;
+    }
+    long budget = settings.web().shutdownMillis();
+    try {
+      server.drain().toCompletionStage().toCompletableFuture().get(budget / 2, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("Shutdown: sockets did not all close in time ({})", e.toString());
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(budget / 2, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("Shutdown: Vert.x did not stop in time ({})", e.toString());
+    }
+    broker.close();
+    store.close();
+    log.info("Parley stopped");
+    terminated.countDown();
+  }
+
+  /** Blocks until {@link #shutdown()} has finished. */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+}

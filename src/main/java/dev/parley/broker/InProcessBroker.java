@@ -1,0 +1,48 @@
+package dev.parley.broker;
+
+import dev.parley.chat.Message;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/** The broker of a single node: a publish reaches the sink at once, on the publisher's thread. */
+public final class InProcessBroker implements Broker {
+  private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+  private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+  private volatile Consumer<Message> sink = m -> {};
+
+  @Override
+  public void start(Consumer<Message> sink) {
+    this.sink = sink;
+  }
+
+  @Override
+  public CompletionStage<Void> subscribe(String room) {
+    rooms.add(room);
+    return DONE;
+  }
+
+  @Override
+  public CompletionStage<Void> unsubscribe(String room) {
+    rooms.remove(room);
+    return DONE;
+  }
+
+  @Override
+  public CompletionStage<Void> publish(Message message) {
+    if (rooms.contains(message.room())) {
+      sink.accept(message);
+    }
+    return DONE;
+  }
+
+  @Override
+  public CompletionStage<Void> ping() {
+    return DONE;
+  }
+
+  @Override
+  public void close() {}
+}

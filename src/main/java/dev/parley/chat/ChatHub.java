@@ -1,0 +1,711 @@
+package dev.parley.chat;
+
+import dev.parley.broker.Broker;
+import dev.parley.store.MessageStore;
+import dev.parley.store.NewMessage;
+import dev.parley.store.Page;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat: users, their names, their sockets, rooms, and the rules between them.
+ *
+ * <p><b>Threading.</b> The hub is confined to one thread, the one {@code hubThread} runs tasks
+ * on: every public method must be called there, store and broker results are brought back
+ * there, and {@link Client} methods are called there. So no state here needs a lock.
+ *
+ * <p><b>Delivery.</b> A send is committed to the store first; only then is the sender
+ * acknowledged and the message published. Messages come back from the broker per room, are
+ * put in id order (a gap is filled from the store), and fanned out to the room's sockets.
+ */
+public final class ChatHub {
+  private static final Logger log = LoggerFactory.getLogger(ChatHub.class);
+  /** How long a session's name stays reserved after its last socket closes. */
+  static final long NAME_HOLD_MILLIS = 7L * 24 * 3600 * 1000;
+  /** A session unused for this long is forgotten. */
+  static final long SESSION_EXPIRY_MILLIS = 30L * 24 * 3600 * 1000;
+  static final long TYPING_INTERVAL_NANOS = 3_000_000_000L;
+  static final long GAP_WAIT_MILLIS = 1000;
+  static final int JOIN_MESSAGES = 50;
+  static final int MAX_RECOVERY = 500;
+  static final int DEFAULT_HISTORY = 50;
+  static final int MAX_HISTORY = 100;
+
+  private final MessageStore store;
+  private final Broker broker;
+  private final Limits limits;
+  private final TextRules textRules;
+  private final Scheduler scheduler;
+  private final Executor hubThread;
+  private final long leaveGraceMillis;
+
+  private final Map<Client, Peer> peers = new IdentityHashMap<>();
+  private final Map<Client, List<Command>> connecting = new IdentityHashMap<>();
+  /** Online users by identity key. */
+  private final Map<String, User> users = new HashMap<>();
+  /** Users being loaded from the store, with the clients waiting for them. */
+  private final Map<String, List<Client>> loadingUsers = new HashMap<>();
+  /** Names held by online users (or claimed while a rename is committing), by name key. */
+  private final Map<String, User> names = new HashMap<>();
+  private final Map<String, Room> rooms = new HashMap<>();
+  private long connections;
+
+  public ChatHub(MessageStore store, Broker broker, Limits limits, Scheduler scheduler, Executor hubThread,
+      long leaveGraceMillis) {
+    this.store = store;
+    this.broker = broker;
+    this.limits = limits;
+    this.textRules = new TextRules(limits.maxText());
+    this.scheduler = scheduler;
+    this.hubThread = hubThread;
+    this.leaveGraceMillis = leaveGraceMillis;
+    broker.start(m -> hubThread.execute(() -> onBrokerMessage(m)));
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  /**
+   * A connection opened. {@code sid} is its verified session id, or {@code null}. The client
+   * gets {@link Event.Hello} once its user is known; commands sent before then wait.
+   */
+  public void connect(Client client, String sid) {
+    connecting.put(client, new ArrayList<>());
+    String key = sid != null ? "s:" + sid : "c:" + (++connections);
+    User online = users.get(key);
+    if (online != null) {
+      attach(client, online);
+      return;
+    }
+    List<Client> waiting = loadingUsers.get(key);
+    if (waiting != null) {
+      waiting.add(client);
+      return;
+    }
+    loadingUsers.put(key, new ArrayList<>(List.of(client)));
+    loadUser(key, sid).whenCompleteAsync((user, failure) -> {
+      List<Client> clients = loadingUsers.remove(key);
+      if (failure != null) {
+        log.warn("Could not load the user of a new connection: {}", failure.toString());
+        clients.forEach(c -> {
+          connecting.remove(c);
+          c.close(1011, "the store is unavailable");
+        });
+        return;
+      }
+      users.put(user.key, user);
+      names.put(UserNames.key(user.name), user);
+      clients.forEach(c -> attach(c, user));
+      if (!user.online()) {
+        forget(user);
+      }
+    }, hubThread);
+  }
+
+  private CompletionStage<User> loadUser(String key, String sid) {
+    long now = scheduler.now();
+    if (sid == null) {
+      return guest(key, null);
+    }
+    return store.session(sid).thenComposeAsync(found -> {
+      Optional<String> name = found.filter(s -> s.lastSeen() >= now - SESSION_EXPIRY_MILLIS).map(s -> s.name());
+      if (found.isPresent() && name.isEmpty()) {
+        // An expired session is never adopted: this connection is a guest of its own.
+        return guest("c:" + (++connections), null);
+      }
+      if (name.isPresent() && !names.containsKey(UserNames.key(name.get()))) {
+        return store.claimName(sid, name.get(), now, now - NAME_HOLD_MILLIS).thenComposeAsync(free -> free
+            ? CompletableFuture.completedFuture(new User(key, sid, name.get()))
+            : guest(key, sid), hubThread);
+      }
+      return guest(key, sid);
+    }, hubThread);
+  }
+
+  /** A new guest; a session keeps the guest name it is given. */
+  private CompletionStage<User> guest(String key, String sid) {
+    long now = scheduler.now();
+    return store.nextGuestNumber().thenComposeAsync(n -> {
+      String name = UserNames.guest(n);
+      User user = new User(key, sid, name);
+      return sid == null
+          ? CompletableFuture.completedFuture(user)
+          : store.claimName(sid, name, now, now - NAME_HOLD_MILLIS).thenApply(ok -> user);
+    }, hubThread);
+  }
+
+  private void attach(Client client, User user) {
+    List<Command> early = connecting.remove(client);
+    if (early == null) {
+      return; // closed while its user was loading
+    }
+    if (user.release != null) {
+      user.release.run();
+      user.release = null;
+    }
+    Peer peer = new Peer(client, user, limits, scheduler.nanoTime());
+    peers.put(client, peer);
+    user.peers.add(peer);
+    client.send(new Event.Hello(user.name));
+    if (client.plainText()) {
+      join(peer, new Command.Join(null, RoomNames.GENERAL, null));
+    }
+    early.forEach(command -> handle(client, command));
+  }
+
+  /** A connection closed, for whatever reason. */
+  public void disconnect(Client client) {
+    if (connecting.remove(client) != null) {
+      return;
+    }
+    Peer peer = peers.remove(client);
+    if (peer == null) {
+      return;
+    }
+    peer.closed = true;
+    for (String room : List.copyOf(peer.rooms.keySet())) {
+      unsubscribe(peer, room, peer.user.sid != null);
+    }
+    User user = peer.user;
+    user.peers.remove(peer);
+    if (!user.online()) {
+      if (user.sid != null && leaveGraceMillis > 0) {
+        // Kept as long as its presence lingers, so a reconnecting tab is the same member.
+        user.release = scheduler.schedule(leaveGraceMillis, () -> {
+          user.release = null;
+          if (!user.online()) {
+            forget(user);
+          }
+        });
+      } else {
+        forget(user);
+      }
+    }
+  }
+
+  /** Drops an offline user from memory; a session's name stays reserved through the store. */
+  private void forget(User user) {
+    users.remove(user.key);
+    names.remove(UserNames.key(user.name), user);
+    if (user.sid != null) {
+      store.touchSession(user.sid, scheduler.now());
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /** Handles one command of a connection; every reply goes to its client. */
+  public void handle(Client client, Command command) {
+    List<Command> early = connecting.get(client);
+    if (early != null) {
+      early.add(command);
+      return;
+    }
+    Peer peer = peers.get(client);
+    if (peer == null) {
+      return;
+    }
+    if (command instanceof Command.Send send) {
+      send(peer, send);
+    } else if (command instanceof Command.Join join) {
+      join(peer, join);
+    } else if (command instanceof Command.Leave leave) {
+      leave(peer, leave);
+    } else if (command instanceof Command.Typing typing) {
+      typing(peer, typing);
+    } else if (command instanceof Command.Nick nick) {
+      nick(peer, nick);
+    } else if (command instanceof Command.History history) {
+      history(peer, history);
+    } else if (command instanceof Command.Who who) {
+      who(peer, who);
+    }
+  }
+
+  private void refuse(Peer peer, String ref, ErrorCode code) {
+    peer.client.send(Event.Failure.of(ref, Refusal.of(code)));
+  }
+
+  private boolean commandToken(Peer peer, String ref) {
+    if (!peer.commands.hasToken(scheduler.nanoTime())) {
+      refuse(peer, ref, ErrorCode.RATE_LIMITED);
+      return false;
+    }
+    peer.commands.take(scheduler.nanoTime());
+    return true;
+  }
+
+  private void send(Peer peer, Command.Send send) {
+    String ref = send.ref();
+    if (!TextRules.isWellFormed(send.text())) {
+      peer.client.send(new Event.Failure(ref, ErrorCode.BAD_REQUEST,
+          "the text has a control character or an unpaired surrogate"));
+      return;
+    }
+    if (!RoomNames.isValid(send.room())) {
+      refuse(peer, ref, ErrorCode.INVALID_ROOM);
+      return;
+    }
+    if (!peer.rooms.containsKey(send.room())) {
+      refuse(peer, ref, ErrorCode.NOT_JOINED);
+      return;
+    }
+    Optional<Refusal> textProblem = textRules.check(send.text());
+    if (textProblem.isPresent()) {
+      peer.client.send(Event.Failure.of(ref, textProblem.get()));
+      return;
+    }
+    User user = peer.user;
+    String cidKey = send.cid() == null ? null : send.room() + '\0' + send.cid();
+    CompletableFuture<Message> earlier = cidKey == null ? null : user.sends.get(cidKey);
+    if (earlier != null) {
+      earlier.whenCompleteAsync((m, failure) -> acknowledge(peer, ref, m, failure), hubThread);
+      return;
+    }
+    long now = scheduler.nanoTime();
+    if (!peer.sends.hasToken(now)) {
+      refuse(peer, ref, ErrorCode.RATE_LIMITED);
+      return;
+    }
+    peer.sends.take(now);
+    CompletableFuture<Message> outcome = new CompletableFuture<>();
+    if (cidKey != null) {
+      user.sends.put(cidKey, outcome);
+    }
+    NewMessage message = new NewMessage(send.room(), user.key, send.cid(), user.name, send.text(), scheduler.now());
+    store.append(message).whenCompleteAsync((appended, failure) -> {
+      if (failure != null) {
+        log.warn("Could not store a message for room {}: {}", send.room(), failure.toString());
+        if (cidKey != null) {
+          user.sends.remove(cidKey, outcome);
+        }
+        outcome.completeExceptionally(failure);
+        acknowledge(peer, ref, null, failure);
+        return;
+      }
+      outcome.complete(appended.message());
+      acknowledge(peer, ref, appended.message(), null);
+      if (!appended.duplicate()) {
+        broker.publish(appended.message()).whenCompleteAsync((ok, lost) -> {
+          if (lost != null) {
+            // Committed but not fanned out: receivers fill the gap from the store when the next message arrives.
+            log.warn("Could not publish message {} of room {}: {}", appended.message().id(), send.room(), lost.toString());
+          }
+        }, hubThread);
+      }
+    }, hubThread);
+  }
+
+  private void acknowledge(Peer peer, String ref, Message m, Throwable failure) {
+    if (peer.closed) {
+      return;
+    }
+    if (failure != null) {
+      refuse(peer, ref, ErrorCode.UNAVAILABLE);
+    } else {
+      peer.client.send(new Event.Ack(ref, m.room(), m.id(), m.ts()));
+    }
+  }
+
+  private void join(Peer peer, Command.Join join) {
+    String ref = join.ref();
+    if (join.since() != null && join.since() < 0) {
+      peer.client.send(new Event.Failure(ref, ErrorCode.BAD_REQUEST, "since must be 0 or more"));
+      return;
+    }
+    if (!RoomNames.isValid(join.room())) {
+      refuse(peer, ref, ErrorCode.INVALID_ROOM);
+      return;
+    }
+    boolean rejoin = peer.rooms.containsKey(join.room());
+    if (!rejoin && peer.rooms.size() >= limits.maxRooms()) {
+      peer.client.send(new Event.Failure(ref, ErrorCode.TOO_MANY_ROOMS,
+          "a connection may join at most " + limits.maxRooms() + " rooms"));
+      return;
+    }
+    if (!peer.client.plainText() && !commandToken(peer, ref)) {
+      return;
+    }
+    Room room = rooms.computeIfAbsent(join.room(), this::openRoom);
+    Subscription subscription = peer.rooms.get(join.room());
+    if (subscription == null) {
+      subscription = new Subscription(peer);
+      peer.rooms.put(join.room(), subscription);
+      subscribe(room, peer, subscription);
+    }
+    subscription.snapshotRequested();
+    if (room.loaded) {
+      snapshot(room, subscription, join);
+    } else {
+      room.pendingJoins.add(new Room.PendingJoin(subscription, join));
+    }
+  }
+
+  private Room openRoom(String name) {
+    Room room = new Room(name);
+    store.createRoom(name)
+        .thenCompose(created -> broker.subscribe(name))
+        .thenCompose(subscribed -> store.lastId(name))
+        .whenCompleteAsync((lastId, failure) -> {
+          if (rooms.get(name) != room) {
+            return;
+          }
+          if (failure != null) {
+            log.warn("Could not open room {}: {}", name, failure.toString());
+            rooms.remove(name);
+            broker.unsubscribe(name);
+            for (Subscription s : room.subscriptions.values()) {
+              s.peer.rooms.remove(name);
+            }
+            for (Room.PendingJoin pending : room.pendingJoins) {
+              refuse(pending.subscription().peer, pending.join().ref(), ErrorCode.UNAVAILABLE);
+            }
+            return;
+          }
+          room.loaded = true;
+          room.lastDelivered = lastId;
+          room.drain();
+          List<Room.PendingJoin> waiting = List.copyOf(room.pendingJoins);
+          room.pendingJoins.clear();
+          waiting.forEach(pending -> snapshot(room, pending.subscription(), pending.join()));
+          if (!room.early.isEmpty()) {
+            scheduleGapFill(room);
+          }
+        }, hubThread);
+    return room;
+  }
+
+  private void subscribe(Room room, Peer peer, Subscription subscription) {
+    room.subscriptions.put(peer, subscription);
+    User user = peer.user;
+    Integer sockets = room.members.get(user);
+    room.members.put(user, sockets == null ? 1 : sockets + 1);
+    Runnable pendingLeave = room.leaving.remove(user);
+    if (pendingLeave != null) {
+      pendingLeave.run(); // cancels it: the user never appeared to leave
+    }
+    if (sockets == null) {
+      announce(room, user, new Event.Presence(room.name, user.name, true));
+    }
+  }
+
+  /** Sends an event to every socket in the room except the user's own. */
+  private void announce(Room room, User user, Event event) {
+    for (Subscription s : room.subscriptions.values()) {
+      if (s.peer.user != user && !s.peer.client.plainText()) {
+        s.peer.client.send(event);
+      }
+    }
+  }
+
+  private void snapshot(Room room, Subscription sub, Command.Join join) {
+    long lastId = room.lastDelivered;
+    Long since = join.since();
+    if (sub.peer.client.plainText()) {
+      snapshotReady(room, sub, join, lastId, List.of(), null, null);
+      return;
+    }
+    if (since != null && since <= lastId && lastId - since <= MAX_RECOVERY) {
+      store.range(room.name, since, lastId, MAX_RECOVERY).whenCompleteAsync(
+          (messages, failure) -> snapshotReady(room, sub, join, lastId, messages, true, failure), hubThread);
+    } else {
+      store.before(room.name, lastId + 1, JOIN_MESSAGES).whenCompleteAsync(
+          (page, failure) -> snapshotReady(room, sub, join, lastId, page == null ? null : page.messages(),
+              since == null ? null : false, failure), hubThread);
+    }
+  }
+
+  private void snapshotReady(Room room, Subscription sub, Command.Join join, long lastId, List<Message> messages,
+      Boolean recovered, Throwable failure) {
+    if (sub.peer.closed || sub.peer.rooms.get(room.name) != sub) {
+      return;
+    }
+    if (failure != null) {
+      log.warn("Could not load the join snapshot of room {}: {}", room.name, failure.toString());
+      refuse(sub.peer, join.ref(), ErrorCode.UNAVAILABLE);
+      if (!sub.snapshotFailed()) {
+        unsubscribe(sub.peer, room.name, false);
+      }
+      return;
+    }
+    sub.snapshotLoaded(new Event.Joined(join.ref(), room.name, room.memberNames(), lastId, messages, recovered));
+  }
+
+  private void leave(Peer peer, Command.Leave leave) {
+    String ref = leave.ref();
+    if (!RoomNames.isValid(leave.room())) {
+      refuse(peer, ref, ErrorCode.INVALID_ROOM);
+      return;
+    }
+    if (!peer.rooms.containsKey(leave.room())) {
+      refuse(peer, ref, ErrorCode.NOT_JOINED);
+      return;
+    }
+    if (!commandToken(peer, ref)) {
+      return;
+    }
+    unsubscribe(peer, leave.room(), false);
+    peer.client.send(new Event.Left(ref, leave.room()));
+  }
+
+  /**
+   * Takes a socket out of a room. When it was its user's last socket there, the user leaves
+   * the member list: at once, or after a grace period when the socket merely disconnected,
+   * so that a reloading tab does not flicker out and back in.
+   */
+  private void unsubscribe(Peer peer, String roomName, boolean graceful) {
+    peer.rooms.remove(roomName);
+    Room room = rooms.get(roomName);
+    if (room == null || room.subscriptions.remove(peer) == null) {
+      return;
+    }
+    User user = peer.user;
+    int sockets = room.members.get(user) - 1;
+    room.members.put(user, sockets);
+    if (sockets == 0) {
+      if (graceful && leaveGraceMillis > 0) {
+        Runnable timer = scheduler.schedule(leaveGraceMillis, () -> {
+          room.leaving.remove(user);
+          memberLeft(room, user);
+        });
+        room.leaving.put(user, timer);
+      } else {
+        memberLeft(room, user);
+      }
+    }
+  }
+
+  private void memberLeft(Room room, User user) {
+    if (room.members.getOrDefault(user, 0) != 0) {
+      return;
+    }
+    room.members.remove(user);
+    announce(room, user, new Event.Presence(room.name, user.name, false));
+    closeIfIdle(room);
+  }
+
+  private void closeIfIdle(Room room) {
+    if (room.idle() && rooms.get(room.name) == room) {
+      rooms.remove(room.name);
+      if (room.gapTimer != null) {
+        room.gapTimer.run();
+      }
+      broker.unsubscribe(room.name);
+    }
+  }
+
+  private void typing(Peer peer, Command.Typing typing) {
+    if (!RoomNames.isValid(typing.room())) {
+      refuse(peer, typing.ref(), ErrorCode.INVALID_ROOM);
+      return;
+    }
+    if (!peer.rooms.containsKey(typing.room())) {
+      refuse(peer, typing.ref(), ErrorCode.NOT_JOINED);
+      return;
+    }
+    long now = scheduler.nanoTime();
+    if (!peer.commands.hasToken(now)) {
+      return; // an over-limit typing is dropped silently
+    }
+    peer.commands.take(now);
+    User user = peer.user;
+    Long last = user.lastTyping.get(typing.room());
+    if (last != null && now - last < TYPING_INTERVAL_NANOS) {
+      return;
+    }
+    user.lastTyping.put(typing.room(), now);
+    Room room = rooms.get(typing.room());
+    if (room != null) {
+      announce(room, user, new Event.Typing(room.name, user.name));
+    }
+  }
+
+  private void nick(Peer peer, Command.Nick nick) {
+    String ref = nick.ref();
+    String wanted = nick.name();
+    if (!UserNames.isChoosable(wanted)) {
+      refuse(peer, ref, ErrorCode.INVALID_NAME);
+      return;
+    }
+    if (!commandToken(peer, ref)) {
+      return;
+    }
+    User user = peer.user;
+    String key = UserNames.key(wanted);
+    User holder = names.get(key);
+    if (holder != null && holder != user) {
+      peer.client.send(new Event.Failure(ref, ErrorCode.NAME_TAKEN, "the name " + wanted + " is in use"));
+      return;
+    }
+    if (wanted.equals(user.name)) {
+      peer.client.send(new Event.NickChanged(ref, user.name, wanted));
+      return;
+    }
+    names.put(key, user); // reserved while the store decides
+    long now = scheduler.now();
+    store.claimName(user.sid, wanted, now, now - NAME_HOLD_MILLIS).whenCompleteAsync((free, failure) -> {
+      if (failure != null || !free) {
+        if (!UserNames.key(user.name).equals(key)) {
+          names.remove(key, user);
+        }
+        if (failure != null) {
+          log.warn("Could not store a name change: {}", failure.toString());
+          refuse(peer, ref, ErrorCode.UNAVAILABLE);
+        } else {
+          peer.client.send(new Event.Failure(ref, ErrorCode.NAME_TAKEN, "the name " + wanted + " is in use"));
+        }
+        return;
+      }
+      rename(user, wanted, peer, ref);
+    }, hubThread);
+  }
+
+  private void rename(User user, String to, Peer asker, String ref) {
+    String from = user.name;
+    if (!UserNames.key(from).equals(UserNames.key(to))) {
+      names.remove(UserNames.key(from), user);
+    }
+    names.put(UserNames.key(to), user);
+    user.name = to;
+    Set<Peer> audience = new LinkedHashSet<>(user.peers);
+    for (Peer own : user.peers) {
+      for (String roomName : own.rooms.keySet()) {
+        Room room = rooms.get(roomName);
+        if (room != null) {
+          audience.addAll(room.subscriptions.keySet());
+        }
+      }
+    }
+    Event.NickChanged shared = new Event.NickChanged(null, from, to);
+    for (Peer p : audience) {
+      if (p == asker) {
+        p.client.send(new Event.NickChanged(ref, from, to));
+      } else if (!p.client.plainText()) {
+        p.client.send(shared);
+      }
+    }
+  }
+
+  private void history(Peer peer, Command.History history) {
+    String ref = history.ref();
+    Integer limit = history.limit();
+    if (limit != null && (limit < 1 || limit > MAX_HISTORY)) {
+      peer.client.send(new Event.Failure(ref, ErrorCode.BAD_REQUEST, "limit must be from 1 to " + MAX_HISTORY));
+      return;
+    }
+    if (history.before() != null && history.before() < 1) {
+      peer.client.send(new Event.Failure(ref, ErrorCode.BAD_REQUEST, "before must be 1 or more"));
+      return;
+    }
+    if (!RoomNames.isValid(history.room())) {
+      refuse(peer, ref, ErrorCode.INVALID_ROOM);
+      return;
+    }
+    if (!commandToken(peer, ref)) {
+      return;
+    }
+    long before = history.before() == null ? Long.MAX_VALUE : history.before();
+    int count = limit == null ? DEFAULT_HISTORY : limit;
+    store.before(history.room(), before, count).whenCompleteAsync((Page page, Throwable failure) -> {
+      if (peer.closed) {
+        return;
+      }
+      if (failure != null) {
+        log.warn("Could not read the history of room {}: {}", history.room(), failure.toString());
+        refuse(peer, ref, ErrorCode.UNAVAILABLE);
+        return;
+      }
+      peer.client.send(new Event.History(ref, history.room(), page.messages(), page.more()));
+    }, hubThread);
+  }
+
+  private void who(Peer peer, Command.Who who) {
+    if (!RoomNames.isValid(who.room())) {
+      refuse(peer, who.ref(), ErrorCode.INVALID_ROOM);
+      return;
+    }
+    if (!commandToken(peer, who.ref())) {
+      return;
+    }
+    peer.client.send(new Event.Members(who.ref(), who.room(), members(who.room())));
+  }
+
+  // ---------------------------------------------------------------- the live stream
+
+  private void onBrokerMessage(Message m) {
+    Room room = rooms.get(m.room());
+    if (room != null && room.accept(m)) {
+      scheduleGapFill(room);
+    }
+  }
+
+  /** Gives a missing id a moment to arrive, then reads it from the store; a room that cannot be filled is closed. */
+  private void scheduleGapFill(Room room) {
+    if (room.gapTimer != null) {
+      return;
+    }
+    room.gapTimer = scheduler.schedule(GAP_WAIT_MILLIS, () -> {
+      room.gapTimer = null;
+      if (room.early.isEmpty() || rooms.get(room.name) != room) {
+        return;
+      }
+      long upTo = room.early.firstKey() - 1;
+      store.range(room.name, room.lastDelivered, upTo, (int) Math.min(10_000, upTo - room.lastDelivered))
+          .whenCompleteAsync((missing, failure) -> fillGap(room, upTo, missing, failure), hubThread);
+    });
+  }
+
+  private void fillGap(Room room, long upTo, List<Message> missing, Throwable failure) {
+    if (failure == null) {
+      missing.forEach(m -> room.early.putIfAbsent(m.id(), m));
+      room.drain();
+    }
+    if (room.lastDelivered >= upTo) {
+      if (!room.early.isEmpty()) {
+        scheduleGapFill(room);
+      }
+      return;
+    }
+    log.error("Room {} is missing messages {} to {} and the store cannot supply them; closing its sockets",
+        room.name, room.lastDelivered + 1, upTo);
+    for (Subscription s : List.copyOf(room.subscriptions.values())) {
+      s.peer.client.close(1011, "could not deliver every message of " + room.name);
+    }
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** The names of a room's members, sorted. Empty for a room nobody is in. */
+  public List<String> members(String roomName) {
+    Room room = rooms.get(roomName);
+    return room == null ? List.of() : room.memberNames();
+  }
+
+  /** How many users are in each room that has any. */
+  public Map<String, Integer> memberCounts() {
+    Map<String, Integer> counts = new HashMap<>();
+    rooms.forEach((name, room) -> counts.put(name, room.members.size()));
+    return counts;
+  }
+
+  /** The open connections, those still waiting for their user included. */
+  public int connectionCount() {
+    return peers.size() + connecting.size();
+  }
+
+  /** Runs {@code action} for every open client (for shutdown). */
+  public void forEachClient(BiConsumer<Client, String> action) {
+    peers.forEach((client, peer) -> action.accept(client, peer.user.name));
+  }
+}

@@ -1,0 +1,22 @@
+package dev.parley.chat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One open connection of a user, with its rooms and its rate limits. */
+final class Peer {
+  final Client client;
+  final User user;
+  final TokenBucket sends;
+  final TokenBucket commands;
+  /** The rooms this connection has joined (including joins whose snapshot is still loading). */
+  final Map<String, Subscription> rooms = new LinkedHashMap<>();
+  boolean closed;
+
+  Peer(Client client, User user, Limits limits, long now) {
+    this.client = client;
+    this.user = user;
+    this.sends = new TokenBucket(limits.sendBurst(), limits.sendRate(), now);
+    this.commands = new TokenBucket(limits.commandBurst(), limits.commandRate(), now);
+  }
+}

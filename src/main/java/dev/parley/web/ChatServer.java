@@ -1,0 +1,163 @@
+package dev.parley.web;
+
+import dev.parley.broker.Broker;
+import dev.parley.chat.ChatHub;
+import dev.parley.chat.RoomNames;
+import dev.parley.store.MessageStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server: one verticle whose event loop carries the hub, every socket and every HTTP
+ * request, so that none of them needs a lock.
+ */
+public final class ChatServer extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+
+  private final MessageStore store;
+  private final Broker broker;
+  private final WebConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final Set<Connection> connections = new LinkedHashSet<>();
+  private ChatHub hub;
+  private HttpServer server;
+  private UpgradeGate gate;
+  private OriginPolicy origins;
+  private SessionCookies cookies;
+  private WebMetrics metrics;
+  private volatile boolean stopping;
+
+  public ChatServer(MessageStore store, Broker broker, WebConfig config, PrometheusMeterRegistry registry) {
+    this.store = store;
+    this.broker = broker;
+    this.config = config;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    Executor hubThread = task -> context.runOnContext(v -> task.run());
+    hub = new ChatHub(store, broker, config.chatLimits(), new VertxScheduler(vertx), hubThread,
+        config.leaveGraceMillis());
+    gate = new UpgradeGate(config.webLimits());
+    origins = new OriginPolicy(config.allowedOrigins());
+    metrics = new WebMetrics(registry, () -> connections.size());
+    Readiness readiness = new Readiness(vertx, store, broker, () -> stopping);
+    return Future.fromCompletionStage(store.createRoom(RoomNames.GENERAL).thenCompose(v -> store.secret()), context)
+        .compose(secret -> {
+          cookies = new SessionCookies(secret);
+          HttpRoutes routes = new HttpRoutes(vertx, store, hub, cookies, readiness, registry, this::upgrade);
+          HttpServerOptions options = new HttpServerOptions()
+              .setHost(config.host())
+              .setPort(config.port())
+              .setMaxWebSocketFrameSize(config.webLimits().maxFrame())
+              .setMaxWebSocketMessageSize(config.webLimits().maxFrame())
+              .setPerMessageWebSocketCompressionSupported(false)
+              .setPerFrameWebSocketCompressionSupported(false);
+          server = vertx.createHttpServer(options).requestHandler(routes.router());
+          return server.listen();
+        })
+        .onSuccess(s -> {
+          long ping = config.webLimits().pingMillis();
+          vertx.setPeriodic(ping, ping, t -> heartbeat());
+        });
+  }
+
+  /** The port the server listens on (useful when it was started on port 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void heartbeat() {
+    long now = System.nanoTime();
+    long dead = config.webLimits().deadMillis() * 1_000_000L;
+    for (Connection c : List.copyOf(connections)) {
+      c.heartbeat(now, dead);
+    }
+    gate.sweep(now);
+  }
+
+  /** Checks an upgrade request to {@code /ws} or {@code /chat} and, if it passes, opens the socket. */
+  private void upgrade(HttpServerRequest request, boolean plain) {
+    if (!request.canUpgradeToWebSocket()) {
+      request.response().setStatusCode(400).end("This endpoint expects a WebSocket upgrade.\n");
+      return;
+    }
+    if (stopping) {
+      refuse(request, 503, "The server is shutting down; connect again in a moment.\n");
+      return;
+    }
+    if (!origins.permits(request.getHeader("Origin"), request.getHeader("Host"))) {
+      refuse(request, 403, "WebSocket connections from other sites are not allowed.\n");
+      return;
+    }
+    String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    UpgradeGate.Verdict verdict = gate.admit(ip, System.nanoTime());
+    if (verdict != UpgradeGate.Verdict.ALLOWED) {
+      request.response().putHeader("Retry-After", "1");
+      refuse(request, 429, verdict == UpgradeGate.Verdict.TOO_FAST
+          ? "Too many connection attempts from your address; slow down.\n"
+          : "Too many open connections from your address.\n");
+      return;
+    }
+    Optional<String> sid = Optional.ofNullable(request.getCookie(SessionCookies.NAME))
+        .flatMap(c -> cookies.verify(c.getValue()));
+    request.toWebSocket().onComplete(done -> {
+      if (done.failed()) {
+        gate.closed(ip);
+        return;
+      }
+      ServerWebSocket socket = done.result();
+      Connection connection = new Connection(socket, plain ? new PlainProtocol() : new JsonProtocol(), hub,
+          config.webLimits(), metrics, System.nanoTime(), gone -> {
+            gate.closed(ip);
+            connections.remove(gone);
+          });
+      connections.add(connection);
+      connection.start(sid.orElse(null));
+    });
+  }
+
+  private void refuse(HttpServerRequest request, int status, String words) {
+    metrics.upgradesRefused.increment();
+    request.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(words);
+  }
+
+  /**
+   * Stops serving: readiness turns 503, new upgrades get 503, sends already received are
+   * acknowledged, then every socket is closed with 1001.
+   */
+  public Future<Void> drain() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      stopping = true;
+      log.info("Shutting down: closing {} connections", connections.size());
+      // Sends already handed to the store complete on this thread before these closes run.
+      store.ping().whenComplete((ok, e) -> context.runOnContext(x -> {
+        for (Connection c : List.copyOf(connections)) {
+          c.close(1001, "server going away");
+        }
+        done.complete();
+      }));
+    });
+    return done.future();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,13 +1,12 @@
 package dev.parley.app;
 
 import dev.parley.broker.Broker;
-import dev.parley.broker.InProcessBroker;
-import dev.parley.store.InMemoryStore;
 import dev.parley.store.MessageStore;
 import dev.parley.web.ChatServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,23 +45,23 @@ public final class Parley {
     Vertx vertx = Vertx.vertx();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ChatServer server = new ChatServer(store, broker, settings.web(), registry);
-    return vertx.deployVerticle(server)
-        .map(id -> {
-          Parley parley = new Parley(vertx, store, broker, server, settings);
-          String host = settings.web().host();
-          String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-          log.info("Parley is serving: open http://{}:{}/ in a browser (plain WebSocket chat at ws://{}:{}/chat)",
-              shown, server.port(), shown, server.port());
-          return parley;
-        })
-        .recover(failure -> {
-          log.error("Parley could not start: {}", failure.getMessage());
-          return vertx.close().eventually(() -> {
-            broker.close();
-            store.close();
-            return Future.succeededFuture();
-          }).transform(ignored -> Future.failedFuture(failure));
-        });
+    Promise<Parley> started = Promise.promise();
+    vertx.deployVerticle(server).onComplete(deployed -> {
+      if (deployed.failed()) {
+        log.error("Parley could not start: {}", deployed.cause().getMessage());
+        broker.close();
+        store.close();
+        vertx.close();
+        started.fail(deployed.cause());
+        return;
+      }
+      String host = settings.web().host();
+      String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+      log.info("Parley is serving: open http://{}:{}/ in a browser (plain WebSocket chat at ws://{}:{}/chat)",
+          shown, server.port(), shown, server.port());
+      started.complete(new Parley(vertx, store, broker, server, settings));
+    });
+    return started.future();
   }
 
   /** The port the server listens on. */

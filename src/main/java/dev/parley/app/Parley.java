@@ -44,7 +44,7 @@ public final class Parley {
     }
     Vertx vertx = Vertx.vertx();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ChatServer server = new ChatServer(store, broker, settings.web(), registry);
+    ChatServer server = new ChatServer(new MeteredStore(store, registry), broker, settings.web(), registry);
     Promise<Parley> started = Promise.promise();
     vertx.deployVerticle(server).onComplete(deployed -> {
       if (deployed.failed()) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -60,7 +61,8 @@ public final class ChatHub {
   /** Names held by online users (or claimed while a rename is committing), by name key. */
   private final Map<String, User> names = new HashMap<>();
   private final Map<String, Room> rooms = new HashMap<>();
-  private long connections;
+  /** Sends by (sender, room, cid), so a retry gets the first one's outcome, also after a reconnect. */
+  private final RecentSends recentSends = new RecentSends(100_000);
 
   public ChatHub(MessageStore store, Broker broker, Limits limits, Scheduler scheduler, Executor hubThread,
       long leaveGraceMillis) {
@@ -82,7 +84,7 @@ public final class ChatHub {
    */
   public void connect(Client client, String sid) {
     connecting.put(client, new ArrayList<>());
-    String key = sid != null ? "s:" + sid : "c:" + (++connections);
+    String key = sid != null ? "s:" + sid : connectionKey();
     User online = users.get(key);
     if (online != null) {
       attach(client, online);
@@ -113,6 +115,14 @@ public final class ChatHub {
     }, hubThread);
   }
 
+  /**
+   * The identity of a connection without a session: random, because it scopes {@code cid}s in
+   * a store that outlives this process and is shared with other nodes.
+   */
+  private static String connectionKey() {
+    return "c:" + UUID.randomUUID();
+  }
+
   private CompletionStage<User> loadUser(String key, String sid) {
     long now = scheduler.now();
     if (sid == null) {
@@ -122,7 +132,7 @@ public final class ChatHub {
       Optional<String> name = found.filter(s -> s.lastSeen() >= now - SESSION_EXPIRY_MILLIS).map(s -> s.name());
       if (found.isPresent() && name.isEmpty()) {
         // An expired session is never adopted: this connection is a guest of its own.
-        return guest("c:" + (++connections), null);
+        return guest(connectionKey(), null);
       }
       if (name.isPresent() && !names.containsKey(UserNames.key(name.get()))) {
         return store.claimName(sid, name.get(), now, now - NAME_HOLD_MILLIS).thenComposeAsync(free -> free
@@ -216,6 +226,14 @@ public final class ChatHub {
     if (peer == null) {
       return;
     }
+    if (peer.waitingForRename) {
+      peer.held.add(command);
+      return;
+    }
+    dispatch(peer, command);
+  }
+
+  private void dispatch(Peer peer, Command command) {
     if (command instanceof Command.Send send) {
       send(peer, send);
     } else if (command instanceof Command.Join join) {
@@ -267,8 +285,8 @@ public final class ChatHub {
       return;
     }
     User user = peer.user;
-    String cidKey = send.cid() == null ? null : send.room() + '\0' + send.cid();
-    CompletableFuture<Message> earlier = cidKey == null ? null : user.sends.get(cidKey);
+    String cidKey = send.cid() == null ? null : RecentSends.key(user.key, send.room(), send.cid());
+    CompletableFuture<Message> earlier = cidKey == null ? null : recentSends.get(cidKey);
     if (earlier != null) {
       earlier.whenCompleteAsync((m, failure) -> acknowledge(peer, ref, m, failure), hubThread);
       return;
@@ -281,15 +299,16 @@ public final class ChatHub {
     peer.sends.take(now);
     CompletableFuture<Message> outcome = new CompletableFuture<>();
     if (cidKey != null) {
-      user.sends.put(cidKey, outcome);
+      recentSends.put(cidKey, outcome);
     }
     NewMessage message = new NewMessage(send.room(), user.key, send.cid(), user.name, send.text(), scheduler.now());
     store.append(message).whenCompleteAsync((appended, failure) -> {
       if (failure != null) {
         log.warn("Could not store a message for room {}: {}", send.room(), failure.toString());
         if (cidKey != null) {
-          user.sends.remove(cidKey, outcome);
+          recentSends.remove(cidKey, outcome);
         }
+        peer.sends.refund();
         outcome.completeExceptionally(failure);
         acknowledge(peer, ref, null, failure);
         return;
@@ -369,6 +388,7 @@ public final class ChatHub {
               s.peer.rooms.remove(name);
             }
             for (Room.PendingJoin pending : room.pendingJoins) {
+              pending.subscription().peer.commands.refund();
               refuse(pending.subscription().peer, pending.join().ref(), ErrorCode.UNAVAILABLE);
             }
             return;
@@ -433,6 +453,7 @@ public final class ChatHub {
     }
     if (failure != null) {
       log.warn("Could not load the join snapshot of room {}: {}", room.name, failure.toString());
+      sub.peer.commands.refund();
       refuse(sub.peer, join.ref(), ErrorCode.UNAVAILABLE);
       if (!sub.snapshotFailed()) {
         unsubscribe(sub.peer, room.name, false);
@@ -545,6 +566,7 @@ public final class ChatHub {
     String key = UserNames.key(wanted);
     User holder = names.get(key);
     if (holder != null && holder != user) {
+      peer.commands.refund();
       peer.client.send(new Event.Failure(ref, ErrorCode.NAME_TAKEN, "the name " + wanted + " is in use"));
       return;
     }
@@ -554,22 +576,39 @@ public final class ChatHub {
     }
     names.put(key, user); // reserved while the store decides
     long now = scheduler.now();
+    // Later commands of this socket wait, so that a message sent after a nick carries the new name.
+    peer.waitingForRename = true;
     store.claimName(user.sid, wanted, now, now - NAME_HOLD_MILLIS).whenCompleteAsync((free, failure) -> {
-      if (failure != null || !free) {
-        if (!UserNames.key(user.name).equals(key)) {
-          names.remove(key, user);
-        }
-        if (failure != null) {
-          log.warn("Could not store a name change: {}", failure.toString());
-          refuse(peer, ref, ErrorCode.UNAVAILABLE);
-        } else {
-          peer.client.send(new Event.Failure(ref, ErrorCode.NAME_TAKEN, "the name " + wanted + " is in use"));
-        }
-        return;
-      }
-      rename(user, wanted, peer, ref);
+      resumeAfterRename(peer, () -> renamed(peer, ref, wanted, key, free, failure));
     }, hubThread);
   }
+
+  private void resumeAfterRename(Peer peer, Runnable outcome) {
+    outcome.run();
+    peer.waitingForRename = false;
+    while (!peer.held.isEmpty() && !peer.waitingForRename && !peer.closed) {
+      dispatch(peer, peer.held.poll());
+    }
+  }
+
+  private void renamed(Peer peer, String ref, String wanted, String key, Boolean free, Throwable failure) {
+    User user = peer.user;
+    if (failure == null && free) {
+      rename(user, wanted, peer, ref);
+      return;
+    }
+    if (!UserNames.key(user.name).equals(key)) {
+      names.remove(key, user);
+    }
+    peer.commands.refund();
+    if (failure != null) {
+      log.warn("Could not store a name change: {}", failure.toString());
+      refuse(peer, ref, ErrorCode.UNAVAILABLE);
+    } else {
+      peer.client.send(new Event.Failure(ref, ErrorCode.NAME_TAKEN, "the name " + wanted + " is in use"));
+    }
+  }
+
 
   private void rename(User user, String to, Peer asker, String ref) {
     String from = user.name;
@@ -623,6 +662,7 @@ public final class ChatHub {
       }
       if (failure != null) {
         log.warn("Could not read the history of room {}: {}", history.room(), failure.toString());
+        peer.commands.refund();
         refuse(peer, ref, ErrorCode.UNAVAILABLE);
         return;
       }

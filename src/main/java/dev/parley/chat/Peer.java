@@ -1,5 +1,6 @@
 package dev.parley.chat;
 
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,6 +13,9 @@ final class Peer {
   /** The rooms this connection has joined (including joins whose snapshot is still loading). */
   final Map<String, Subscription> rooms = new LinkedHashMap<>();
   boolean closed;
+  /** Set while a rename commits; commands that arrive meanwhile wait in {@link #held}. */
+  boolean waitingForRename;
+  final ArrayDeque<Command> held = new ArrayDeque<>();
 
   Peer(Client client, User user, Limits limits, long now) {
     this.client = client;

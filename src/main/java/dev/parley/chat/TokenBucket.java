@@ -43,6 +43,13 @@ public final class TokenBucket {
     tokens -= 1;
   }
 
+  /** Gives back a token taken for a request that was refused after all (e.g. the store failed). */
+  public void refund() {
+    if (!unlimited()) {
+      tokens = Math.min(capacity, tokens + 1);
+    }
+  }
+
   /** Whether the bucket has regained every token, i.e. it has been idle long enough to forget. */
   public boolean isFull(long now) {
     if (unlimited()) {

@@ -1,19 +1,15 @@
 package dev.parley.chat;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One user: a session (every tab of one browser) or a single connection without a session.
  * Holds the user's name, its open sockets and what is remembered across them.
  */
 final class User {
-  private static final int REMEMBERED_CIDS = 1024;
-
   /** Identity: {@code s:<sid>} for a session, {@code c:<n>} for a bare connection. */
   final String key;
   /** The session id, or {@code null} for a bare connection. */
@@ -22,13 +18,6 @@ final class User {
   final Set<Peer> peers = new LinkedHashSet<>();
   /** When each of the user's rooms last saw it type, in nanoseconds. */
   final Map<String, Long> lastTyping = new HashMap<>();
-  /** Sends by (room, cid), so a repeat gets the first one's outcome without being stored again. */
-  final Map<String, CompletableFuture<Message>> sends = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<Message>> eldest) {
-      return size() > REMEMBERED_CIDS;
-    }
-  };
   /** Cancels the pending release of the name of an offline session user. */
   Runnable release;
 

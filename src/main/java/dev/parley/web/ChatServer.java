@@ -65,6 +65,7 @@ public final class ChatServer extends VerticleBase {
               .setPort(config.port())
               .setMaxWebSocketFrameSize(config.webLimits().maxFrame())
               .setMaxWebSocketMessageSize(config.webLimits().maxFrame())
+              .setWebSocketClosingTimeout(5)
               .setPerMessageWebSocketCompressionSupported(false)
               .setPerFrameWebSocketCompressionSupported(false);
           server = vertx.createHttpServer(options).requestHandler(routes.router());
@@ -100,7 +101,7 @@ public final class ChatServer extends VerticleBase {
       refuse(request, 503, "The server is shutting down; connect again in a moment.\n");
       return;
     }
-    if (!origins.permits(request.getHeader("Origin"), request.getHeader("Host"))) {
+    if (!origins.permits(request.getHeader("Origin"), request.getHeader("Host"), request.isSSL())) {
       refuse(request, 403, "WebSocket connections from other sites are not allowed.\n");
       return;
     }

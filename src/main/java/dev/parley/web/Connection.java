@@ -5,7 +5,9 @@ import dev.parley.chat.Client;
 import dev.parley.chat.ErrorCode;
 import dev.parley.chat.Event;
 import io.vertx.core.buffer.Buffer;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
@@ -23,6 +25,7 @@ final class Connection implements Client {
   private final WebLimits limits;
   private final WebMetrics metrics;
   private final BadFrames badFrames;
+  private final MessageAssembler assembler;
   /** Bytes written but not yet handed to the operating system. */
   private long backlog;
   private final Consumer<Connection> released;
@@ -39,26 +42,45 @@ final class Connection implements Client {
     this.limits = limits;
     this.metrics = metrics;
     this.badFrames = new BadFrames(limits.badFrames(), limits.badFrameWindowNanos());
+    this.assembler = new MessageAssembler(limits.maxFrame());
     this.lastHeard = now;
   }
 
   /** Wires the socket's handlers; called once, on the hub's thread. */
   void start(String sid) {
-    socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(this::onBinary);
+    socket.frameHandler(this::onFrame);
     socket.pongHandler(pong -> lastHeard = System.nanoTime());
     socket.closeHandler(v -> onClosed());
-    socket.exceptionHandler(e -> {});
+    socket.exceptionHandler(this::onFailure);
     hub.connect(this, sid);
   }
 
-  private void onBinary(Buffer data) {
+  private void onFrame(WebSocketFrame frame) {
     lastHeard = System.nanoTime();
-    send(new Event.Failure(null, ErrorCode.BAD_REQUEST, "binary frames are not accepted; send text"));
+    if (!frame.isText() && !frame.isBinary() && !frame.isContinuation()) {
+      return; // ping, pong and close are Vert.x's business
+    }
+    MessageAssembler.Outcome outcome = assembler.accept(frame);
+    if (outcome instanceof MessageAssembler.Outcome.Text text) {
+      onText(text.text());
+    } else if (outcome instanceof MessageAssembler.Outcome.Binary) {
+      send(new Event.Failure(null, ErrorCode.BAD_REQUEST, "binary messages are not accepted; send text"));
+    } else if (outcome instanceof MessageAssembler.Outcome.TooBig) {
+      close(1009, "message too big: at most " + limits.maxFrame() + " bytes");
+    } else if (outcome instanceof MessageAssembler.Outcome.InvalidText) {
+      close(1007, "text is not valid UTF-8");
+    }
+  }
+
+  /** Netty reports a single frame over the size limit here; the contract answers it with 1009. */
+  private void onFailure(Throwable failure) {
+    if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+      int code = corrupted.closeStatus().code();
+      close(code == 1009 ? 1009 : 1002, code == 1009 ? "message too big" : "protocol error");
+    }
   }
 
   private void onText(String text) {
-    lastHeard = System.nanoTime();
     metrics.framesIn.increment();
     Protocol.Parsed parsed = protocol.parse(text);
     if (parsed instanceof Protocol.Parsed.Ok ok) {

@@ -79,17 +79,19 @@ final class HttpRoutes {
     ctx.next();
   }
 
-  /** Gives a browser without a valid session cookie a new one. */
+  /**
+   * Gives a browser without a valid session cookie a new one, and renews a valid one, so that
+   * a session in use never expires under its user (expiry counts from the last use).
+   */
   private void session(RoutingContext ctx) {
     Cookie presented = ctx.request().getCookie(SessionCookies.NAME);
-    if (presented == null || cookies.verify(presented.getValue()).isEmpty()) {
-      ctx.response().addCookie(Cookie.cookie(SessionCookies.NAME, cookies.issue())
-          .setPath("/")
-          .setHttpOnly(true)
-          .setSameSite(CookieSameSite.LAX)
-          .setMaxAge(SessionCookies.MAX_AGE_SECONDS)
-          .setSecure(ctx.request().isSSL()));
-    }
+    boolean valid = presented != null && cookies.verify(presented.getValue()).isPresent();
+    ctx.response().addCookie(Cookie.cookie(SessionCookies.NAME, valid ? presented.getValue() : cookies.issue())
+        .setPath("/")
+        .setHttpOnly(true)
+        .setSameSite(CookieSameSite.LAX)
+        .setMaxAge(SessionCookies.MAX_AGE_SECONDS)
+        .setSecure(ctx.request().isSSL()));
     ctx.next();
   }
 
@@ -132,15 +134,15 @@ final class HttpRoutes {
 
   private void messages(RoutingContext ctx) {
     String room = ctx.pathParam("room");
-    if (!RoomNames.isValid(room)) {
-      problem(ctx, 400, "invalid_room", "room names are 1 to 32 characters of a-z, 0-9, _ and -");
-      return;
-    }
     Long before = number(ctx.queryParams().get("before"));
     Long limit = number(ctx.queryParams().get("limit"));
     if ((ctx.queryParams().contains("before") && (before == null || before < 1))
         || (ctx.queryParams().contains("limit") && (limit == null || limit < 1 || limit > 100))) {
       problem(ctx, 400, "bad_request", "before must be a whole number of 1 or more, limit one from 1 to 100");
+      return;
+    }
+    if (!RoomNames.isValid(room)) {
+      problem(ctx, 400, "invalid_room", "room names are 1 to 32 characters of a-z, 0-9, _ and -");
       return;
     }
     long upTo = before == null ? Long.MAX_VALUE : before;

@@ -15,7 +15,12 @@ final class OriginPolicy {
     this.allowed = Set.copyOf(allowed);
   }
 
-  boolean permits(String origin, String host) {
+  /**
+   * @param origin the request's Origin header, or {@code null}
+   * @param host the request's Host header
+   * @param secure whether the request came over TLS (which default port Host may omit)
+   */
+  boolean permits(String origin, String host, boolean secure) {
     if (origin == null) {
       return true;
     }
@@ -26,7 +31,8 @@ final class OriginPolicy {
       return false;
     }
     String originAuthority = authorityOf(origin);
-    return originAuthority != null && originAuthority.equals(withoutDefaultPort(host.toLowerCase(Locale.ROOT), null));
+    String hostAuthority = withoutDefaultPort(host.toLowerCase(Locale.ROOT), secure ? "https" : "http");
+    return originAuthority != null && originAuthority.equals(hostAuthority);
   }
 
   /** An origin's host[:port], lower-cased, with its scheme's default port dropped. */
@@ -46,10 +52,10 @@ final class OriginPolicy {
   }
 
   private static String withoutDefaultPort(String authority, String scheme) {
-    if (authority.endsWith(":80") && (scheme == null || scheme.equals("http") || scheme.equals("ws"))) {
+    if (authority.endsWith(":80") && (scheme.equals("http") || scheme.equals("ws"))) {
       return authority.substring(0, authority.length() - 3);
     }
-    if (authority.endsWith(":443") && (scheme == null || scheme.equals("https") || scheme.equals("wss"))) {
+    if (authority.endsWith(":443") && (scheme.equals("https") || scheme.equals("wss"))) {
       return authority.substring(0, authority.length() - 4);
     }
     return authority;

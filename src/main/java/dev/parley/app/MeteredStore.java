@@ -31,7 +31,6 @@ final class MeteredStore implements MessageStore {
         .description("Time from a store call to its completion")
         .tag("operation", operation)
         .tag("outcome", failure == null ? "ok" : "failed")
-        .publishPercentileHistogram()
         .register(registry)
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
   }

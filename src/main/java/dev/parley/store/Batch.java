@@ -2,7 +2,6 @@ package dev.parley.store;
 
 import dev.parley.chat.Message;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -44,24 +42,24 @@ final class Batch {
   /** Locks what the writes will change, rooms by name then names by key, and finds their cids. */
   void lock(List<Write<?>> writes) throws SQLException {
     TreeSet<String> rooms = new TreeSet<>();
-    TreeMap<String, List<NewMessage>> withCids = new TreeMap<>();
+    List<NewMessage> withCids = new ArrayList<>();
     TreeSet<String> names = new TreeSet<>();
     for (Write<?> w : writes) {
       if (w.append != null) {
         rooms.add(w.append.room());
         if (w.append.cid() != null) {
-          withCids.computeIfAbsent(w.append.room(), r -> new ArrayList<>()).add(w.append);
+          withCids.add(w.append);
         }
       }
       if (w.nameKey != null) {
         names.add(w.nameKey);
       }
     }
-    for (String room : rooms) {
-      lockRoom(room);
+    if (!rooms.isEmpty()) {
+      lastIds.putAll(dialect.lockRooms(c, rooms));
     }
-    for (Map.Entry<String, List<NewMessage>> e : withCids.entrySet()) {
-      cids.putAll(dialect.findCids(c, e.getKey(), e.getValue()));
+    if (!withCids.isEmpty()) {
+      cids.putAll(dialect.findCids(c, withCids));
     }
     for (String name : names) {
       dialect.lockName(c, name);
@@ -69,26 +67,9 @@ final class Batch {
   }
 
   private long lockRoom(String room) throws SQLException {
-    Long last = readLastId(room);
-    if (last == null) {
-      PreparedStatement insert = c.prepare(INSERT_ROOM);
-      insert.setString(1, room);
-      insert.executeUpdate();
-      last = readLastId(room);
-      if (last == null) {
-        throw new SQLException("room " + room + " vanished while being created");
-      }
-    }
+    long last = dialect.lockRooms(c, List.of(room)).get(room);
     lastIds.put(room, last);
     return last;
-  }
-
-  private Long readLastId(String room) throws SQLException {
-    PreparedStatement s = c.prepare(dialect.lockRoomSql());
-    s.setString(1, room);
-    try (ResultSet rs = s.executeQuery()) {
-      return rs.next() ? rs.getLong(1) : null;
-    }
   }
 
   /** Gives the message the room's next id, or finds the original of a repeated cid. */

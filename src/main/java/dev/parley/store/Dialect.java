@@ -4,6 +4,7 @@ import dev.parley.chat.Message;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,24 @@ import java.util.Map;
 enum Dialect {
   SQLITE {
     @Override
-    String lockRoomSql() {
-      return "SELECT last_id FROM rooms WHERE name = ?";
+    Map<String, Long> lockRooms(CachedConnection c, Collection<String> rooms) throws SQLException {
+      // The transaction already holds SQLite's single write lock: reading is enough.
+      Map<String, Long> lastIds = new HashMap<>();
+      PreparedStatement select = c.prepare("SELECT last_id FROM rooms WHERE name = ?");
+      for (String room : rooms) {
+        select.setString(1, room);
+        try (ResultSet rs = select.executeQuery()) {
+          if (rs.next()) {
+            lastIds.put(room, rs.getLong(1));
+            continue;
+          }
+        }
+        PreparedStatement insert = c.prepare(Batch.INSERT_ROOM);
+        insert.setString(1, room);
+        insert.executeUpdate();
+        lastIds.put(room, 0L);
+      }
+      return lastIds;
     }
 
     @Override
@@ -31,19 +48,19 @@ enum Dialect {
     }
 
     @Override
-    Map<String, Message> findCids(CachedConnection c, String room, List<NewMessage> messages) throws SQLException {
-      // In-process lookups by primary index cost microseconds: one per message is fine.
+    Map<String, Message> findCids(CachedConnection c, List<NewMessage> messages) throws SQLException {
+      // In-process lookups by index cost microseconds: one per message is fine.
       PreparedStatement s = c.prepare(
           "SELECT id, sender_name, text, ts FROM messages WHERE room = ? AND cid = ? AND sender = ?");
       Map<String, Message> found = new HashMap<>();
       for (NewMessage m : messages) {
-        s.setString(1, room);
+        s.setString(1, m.room());
         s.setString(2, m.cid());
         s.setString(3, m.sender());
         try (ResultSet rs = s.executeQuery()) {
           if (rs.next()) {
-            found.put(cidKey(room, m.sender(), m.cid()),
-                new Message(room, rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+            found.put(cidKey(m.room(), m.sender(), m.cid()),
+                new Message(m.room(), rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
           }
         }
       }
@@ -67,8 +84,31 @@ enum Dialect {
 
   POSTGRESQL {
     @Override
-    String lockRoomSql() {
-      return "SELECT last_id FROM rooms WHERE name = ? FOR UPDATE";
+    Map<String, Long> lockRooms(CachedConnection c, Collection<String> rooms) throws SQLException {
+      // One round trip locks every room of the batch, in name order (no deadlock between
+      // processes); rooms that do not exist yet are created, then locked the same way.
+      Map<String, Long> lastIds = selectRoomsForUpdate(c, rooms);
+      if (lastIds.size() < rooms.size()) {
+        PreparedStatement insert = c.prepare("INSERT INTO rooms (name, last_id) SELECT n, 0 FROM unnest (?::text[]) AS n "
+            + "ORDER BY n ON CONFLICT (name) DO NOTHING");
+        insert.setArray(1, c.connection().createArrayOf("text",
+            rooms.stream().filter(r -> !lastIds.containsKey(r)).toArray()));
+        insert.executeUpdate();
+        lastIds.putAll(selectRoomsForUpdate(c, rooms));
+      }
+      return lastIds;
+    }
+
+    private Map<String, Long> selectRoomsForUpdate(CachedConnection c, Collection<String> rooms) throws SQLException {
+      PreparedStatement s = c.prepare("SELECT name, last_id FROM rooms WHERE name = ANY (?) ORDER BY name FOR UPDATE");
+      s.setArray(1, c.connection().createArrayOf("text", rooms.toArray()));
+      Map<String, Long> lastIds = new HashMap<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          lastIds.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return lastIds;
     }
 
     @Override
@@ -81,17 +121,20 @@ enum Dialect {
     }
 
     @Override
-    Map<String, Message> findCids(CachedConnection c, String room, List<NewMessage> messages) throws SQLException {
-      // One round trip for the whole batch of a room; the index (room, cid, sender) serves it.
-      PreparedStatement s = c.prepare(
-          "SELECT cid, sender, id, sender_name, text, ts FROM messages WHERE room = ? AND cid = ANY (?)");
-      s.setString(1, room);
+    Map<String, Message> findCids(CachedConnection c, List<NewMessage> messages) throws SQLException {
+      // One round trip for the whole batch: one index probe of (room, cid, sender) per message.
+      PreparedStatement s = c.prepare("SELECT m.room, m.cid, m.sender, m.id, m.sender_name, m.text, m.ts "
+          + "FROM unnest (?::text[], ?::text[], ?::text[]) AS k (room, cid, sender) "
+          + "JOIN messages m ON m.room = k.room AND m.cid = k.cid AND m.sender = k.sender WHERE m.cid IS NOT NULL");
+      s.setArray(1, c.connection().createArrayOf("text", messages.stream().map(NewMessage::room).toArray()));
       s.setArray(2, c.connection().createArrayOf("text", messages.stream().map(NewMessage::cid).toArray()));
+      s.setArray(3, c.connection().createArrayOf("text", messages.stream().map(NewMessage::sender).toArray()));
       Map<String, Message> found = new HashMap<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          found.put(cidKey(room, rs.getString(2), rs.getString(1)),
-              new Message(room, rs.getLong(3), rs.getString(4), rs.getString(5), rs.getLong(6)));
+          String room = rs.getString(1);
+          found.put(cidKey(room, rs.getString(3), rs.getString(2)),
+              new Message(room, rs.getLong(4), rs.getString(5), rs.getString(6), rs.getLong(7)));
         }
       }
       return found;
@@ -117,15 +160,19 @@ enum Dialect {
     }
   };
 
-  /** Reads a room's last id inside the write transaction, locking the row where others could write it. */
-  abstract String lockRoomSql();
+  /**
+   * Reads the rooms' last ids inside the write transaction, creating missing rooms, and locks
+   * their rows until commit where other processes could write them.
+   *
+   * @param rooms sorted by name
+   */
+  abstract Map<String, Long> lockRooms(CachedConnection c, Collection<String> rooms) throws SQLException;
 
   /** Keeps other processes from claiming the same name until this transaction ends. */
   abstract void lockName(CachedConnection c, String nameKey) throws SQLException;
 
-  /** The stored messages of this room with the cids of these messages, by {@link #cidKey}. */
-  abstract Map<String, Message> findCids(CachedConnection c, String room, List<NewMessage> messages)
-      throws SQLException;
+  /** The stored messages with the (room, sender, cid) of these messages, by {@link #cidKey}. */
+  abstract Map<String, Message> findCids(CachedConnection c, List<NewMessage> messages) throws SQLException;
 
   /** Proves inside a write transaction that the database takes writes. */
   abstract void ping(CachedConnection c, long now) throws SQLException;

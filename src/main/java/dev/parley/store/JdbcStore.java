@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@link MessageStore} over SQL, shared by {@link SqliteStore} and {@link PostgresStore}:
@@ -23,13 +22,13 @@ import java.util.concurrent.TimeUnit;
  * returns its stage at once, and the stage completes on the store's own threads.
  */
 abstract class JdbcStore implements MessageStore, Retention {
-  private static final int PRUNE_CHUNK = 5_000;
   private static final String SECRET = "cookie_secret";
 
   private final String name;
   private final Dialect dialect;
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
+  private final Pruner pruner;
   private volatile byte[] secret;
 
   JdbcStore(String name, String threadPrefix, Dialect dialect, ConnectionFactory writerConnections,
@@ -38,6 +37,7 @@ abstract class JdbcStore implements MessageStore, Retention {
     this.dialect = dialect;
     this.writer = new GroupCommitWriter(name, threadPrefix, writerConnections, dialect);
     this.readers = new ReaderPool(name, threadPrefix, readerCount, readerConnections);
+    this.pruner = new Pruner(writer, this::rooms);
   }
 
   /** What this store is, for messages: "SQLite store at data/parley.db". */
@@ -258,65 +258,7 @@ abstract class JdbcStore implements MessageStore, Retention {
 
   @Override
   public CompletionStage<Long> prune(int retainDays, int retainMessages) {
-    if (retainDays <= 0 && retainMessages <= 0) {
-      return CompletableFuture.completedFuture(0L);
-    }
-    long cutoffTs = retainDays > 0 ? System.currentTimeMillis() - TimeUnit.DAYS.toMillis(retainDays) : Long.MIN_VALUE;
-    return rooms().thenCompose(rooms -> {
-      CompletionStage<Long> total = CompletableFuture.completedFuture(0L);
-      for (RoomSummary room : rooms) {
-        total = total.thenCompose(sum -> pruneRoom(room.name(), cutoffTs, retainMessages).thenApply(n -> sum + n));
-      }
-      return total;
-    });
-  }
-
-  private CompletionStage<Long> pruneRoom(String room, long cutoffTs, int retainMessages) {
-    return writer.submit(Write.of(b -> pruneUpTo(b.sql(), room, cutoffTs, retainMessages)))
-        .thenCompose(upTo -> deleteUpTo(room, upTo, 0L));
-  }
-
-  /** The highest id to delete: every older message goes, so what remains stays consecutive. */
-  private static long pruneUpTo(CachedConnection c, String room, long cutoffTs, int retainMessages) throws SQLException {
-    long lastId;
-    PreparedStatement s = c.prepare("SELECT last_id FROM rooms WHERE name = ?");
-    s.setString(1, room);
-    try (ResultSet rs = s.executeQuery()) {
-      lastId = rs.next() ? rs.getLong(1) : 0;
-    }
-    long upTo = retainMessages > 0 ? lastId - retainMessages : 0;
-    if (cutoffTs != Long.MIN_VALUE) {
-      PreparedStatement young = c.prepare("SELECT MIN(id) FROM messages WHERE room = ? AND ts >= ?");
-      young.setString(1, room);
-      young.setLong(2, cutoffTs);
-      try (ResultSet rs = young.executeQuery()) {
-        rs.next();
-        long firstYoung = rs.getLong(1);
-        upTo = Math.max(upTo, rs.wasNull() ? lastId : firstYoung - 1);
-      }
-    }
-    return upTo;
-  }
-
-  /** Deletes in chunks, one small transaction each, so appends queued meanwhile wait little. */
-  private CompletionStage<Long> deleteUpTo(String room, long upTo, long deleted) {
-    return writer.submit(Write.of(b -> {
-      CachedConnection c = b.sql();
-      PreparedStatement min = c.prepare("SELECT MIN(id) FROM messages WHERE room = ?");
-      min.setString(1, room);
-      long lowest;
-      try (ResultSet rs = min.executeQuery()) {
-        rs.next();
-        lowest = rs.getLong(1);
-        if (rs.wasNull() || lowest > upTo) {
-          return 0L;
-        }
-      }
-      PreparedStatement delete = c.prepare("DELETE FROM messages WHERE room = ? AND id <= ?");
-      delete.setString(1, room);
-      delete.setLong(2, Math.min(upTo, lowest + PRUNE_CHUNK - 1));
-      return (long) delete.executeUpdate();
-    })).thenCompose(n -> n == 0 ? CompletableFuture.completedFuture(deleted) : deleteUpTo(room, upTo, deleted + n));
+    return pruner.prune(retainDays, retainMessages);
   }
 
   /** Commits the writes already accepted, then releases threads and connections. */

@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 import org.postgresql.Driver;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -15,6 +16,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * the rows of the rooms it appends to ({@code SELECT ... FOR UPDATE}) until it commits; the
  * guest counter and the cookie secret are likewise row-locked or inserted race-free. Commits
  * are durable as PostgreSQL makes them ({@code synchronous_commit} on, by default).
+ *
+ * <p>Needs PostgreSQL 12 or newer ({@code plan_cache_mode}, {@code hashtextextended}).
  *
  * <p>One writer connection and four reader connections. Unless the URL says otherwise,
  * connecting gives up after 5 s and a query after 60 s, so a stage fails rather than hangs
@@ -51,6 +54,14 @@ public final class PostgresStore extends JdbcStore {
     Connection c = new Driver().connect(jdbcUrl, defaults);
     if (c == null) {
       throw new SQLException("not a PostgreSQL JDBC URL: " + where(jdbcUrl));
+    }
+    try (Statement s = c.createStatement()) {
+      // A generic plan made while the tables were small (seq scans) would otherwise stay cached
+      // on this long-lived connection as they grow; planning each time costs far less.
+      s.execute("SET plan_cache_mode = force_custom_plan");
+    } catch (SQLException e) {
+      c.close();
+      throw e;
     }
     return c;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -53,7 +54,13 @@ public final class WsClient implements AutoCloseable {
 
   public static WsClient connect(int port, String path, WebSocketConnectOptions options) {
     try {
-      return new WsClient(open(port, path, options).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+      // The handlers are set before connecting: a frame that arrives before its handler is set
+      // is dropped by Vert.x, and the server's first frame (hello) can come right after the upgrade.
+      ClientWebSocket socket = CLIENT.webSocket();
+      WsClient client = new WsClient(socket);
+      options.setHost("127.0.0.1").setPort(port).setURI(path);
+      socket.connect(options).toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      return client;
     } catch (Exception e) {
       throw new IllegalStateException("could not connect to " + path, e);
     }

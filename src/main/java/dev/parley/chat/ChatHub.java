@@ -37,6 +37,8 @@ public final class ChatHub {
   static final long NAME_HOLD_MILLIS = 7L * 24 * 3600 * 1000;
   /** A session unused for this long is forgotten. */
   static final long SESSION_EXPIRY_MILLIS = 30L * 24 * 3600 * 1000;
+  /** How often online sessions are recorded as seen; far below {@link #NAME_HOLD_MILLIS}. */
+  static final long SESSION_TOUCH_MILLIS = 3600L * 1000;
   static final long TYPING_INTERVAL_NANOS = 3_000_000_000L;
   static final long GAP_WAIT_MILLIS = 1000;
   static final int JOIN_MESSAGES = 50;
@@ -74,6 +76,21 @@ public final class ChatHub {
     this.hubThread = hubThread;
     this.leaveGraceMillis = leaveGraceMillis;
     broker.start(m -> hubThread.execute(() -> onBrokerMessage(m)));
+    scheduler.schedule(SESSION_TOUCH_MILLIS, this::touchOnlineSessions);
+  }
+
+  /**
+   * Records every online session as seen, so that its name stays held in the store (which other
+   * nodes consult) however long its sockets stay open.
+   */
+  private void touchOnlineSessions() {
+    long now = scheduler.now();
+    for (User user : users.values()) {
+      if (user.sid != null && user.online()) {
+        store.touchSession(user.sid, now);
+      }
+    }
+    scheduler.schedule(SESSION_TOUCH_MILLIS, this::touchOnlineSessions);
   }
 
   // ---------------------------------------------------------------- connections
@@ -315,14 +332,14 @@ public final class ChatHub {
       }
       outcome.complete(appended.message());
       acknowledge(peer, ref, appended.message(), null);
-      if (!appended.duplicate()) {
-        broker.publish(appended.message()).whenCompleteAsync((ok, lost) -> {
-          if (lost != null) {
-            // Committed but not fanned out: receivers fill the gap from the store when the next message arrives.
-            log.warn("Could not publish message {} of room {}: {}", appended.message().id(), send.room(), lost.toString());
-          }
-        }, hubThread);
-      }
+      // A duplicate is published again: its first attempt may have committed without being
+      // published (its outcome was unknown), and receivers drop ids they already delivered.
+      broker.publish(appended.message()).whenCompleteAsync((ok, lost) -> {
+        if (lost != null) {
+          // Committed but not fanned out: receivers fill the gap from the store when the next message arrives.
+          log.warn("Could not publish message {} of room {}: {}", appended.message().id(), send.room(), lost.toString());
+        }
+      }, hubThread);
     }, hubThread);
   }
 
@@ -356,7 +373,12 @@ public final class ChatHub {
     if (!peer.client.plainText() && !commandToken(peer, ref)) {
       return;
     }
-    Room room = rooms.computeIfAbsent(join.room(), this::openRoom);
+    Room room = rooms.get(join.room());
+    boolean fresh = room == null;
+    if (fresh) {
+      room = new Room(join.room());
+      rooms.put(room.name, room);
+    }
     Subscription subscription = peer.rooms.get(join.room());
     if (subscription == null) {
       subscription = new Subscription(peer);
@@ -369,10 +391,14 @@ public final class ChatHub {
     } else {
       room.pendingJoins.add(new Room.PendingJoin(subscription, join));
     }
+    if (fresh) {
+      open(room);
+    }
   }
 
-  private Room openRoom(String name) {
-    Room room = new Room(name);
+  /** Learns the room's last id, subscribed first so that nothing published meanwhile is missed. */
+  private void open(Room room) {
+    String name = room.name;
     store.createRoom(name)
         .thenCompose(created -> broker.subscribe(name))
         .thenCompose(subscribed -> store.lastId(name))
@@ -402,21 +428,17 @@ public final class ChatHub {
           if (!room.early.isEmpty()) {
             scheduleGapFill(room);
           }
+          closeIfIdle(room);
         }, hubThread);
-    return room;
   }
 
   private void subscribe(Room room, Peer peer, Subscription subscription) {
     room.subscriptions.put(peer, subscription);
     User user = peer.user;
-    Integer sockets = room.members.get(user);
-    room.members.put(user, sockets == null ? 1 : sockets + 1);
+    room.members.merge(user, 1, Integer::sum);
     Runnable pendingLeave = room.leaving.remove(user);
     if (pendingLeave != null) {
       pendingLeave.run(); // cancels it: the user never appeared to leave
-    }
-    if (sockets == null) {
-      announce(room, user, new Event.Presence(room.name, user.name, true));
     }
   }
 
@@ -461,6 +483,11 @@ public final class ChatHub {
       return;
     }
     sub.snapshotLoaded(new Event.Joined(join.ref(), room.name, room.memberNames(), lastId, messages, recovered));
+    User user = sub.peer.user;
+    if (room.announced.add(user)) {
+      // Announced only once the join succeeded, so a failed join is never seen by the room.
+      announce(room, user, new Event.Presence(room.name, user.name, true));
+    }
   }
 
   private void leave(Peer peer, Command.Leave leave) {
@@ -512,7 +539,9 @@ public final class ChatHub {
       return;
     }
     room.members.remove(user);
-    announce(room, user, new Event.Presence(room.name, user.name, false));
+    if (room.announced.remove(user)) {
+      announce(room, user, new Event.Presence(room.name, user.name, false));
+    }
     closeIfIdle(room);
   }
 
@@ -593,6 +622,12 @@ public final class ChatHub {
 
   private void renamed(Peer peer, String ref, String wanted, String key, Boolean free, Throwable failure) {
     User user = peer.user;
+    if (users.get(user.key) != user) {
+      // The user went offline while the rename committed: the store has the new name for a
+      // session, and nothing here may hold a name for a user who is gone.
+      names.remove(key, user);
+      return;
+    }
     if (failure == null && free) {
       rename(user, wanted, peer, ref);
       return;
@@ -618,12 +653,9 @@ public final class ChatHub {
     names.put(UserNames.key(to), user);
     user.name = to;
     Set<Peer> audience = new LinkedHashSet<>(user.peers);
-    for (Peer own : user.peers) {
-      for (String roomName : own.rooms.keySet()) {
-        Room room = rooms.get(roomName);
-        if (room != null) {
-          audience.addAll(room.subscriptions.keySet());
-        }
+    for (Room room : rooms.values()) {
+      if (room.members.containsKey(user)) {
+        audience.addAll(room.subscriptions.keySet());
       }
     }
     Event.NickChanged shared = new Event.NickChanged(null, from, to);

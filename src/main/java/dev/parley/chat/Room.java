@@ -1,9 +1,11 @@
 package dev.parley.chat;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -16,6 +18,8 @@ final class Room {
   final Map<Peer, Subscription> subscriptions = new LinkedHashMap<>();
   /** Users listed as members, with how many of their sockets are in the room (0 while a leave is pending). */
   final Map<User, Integer> members = new LinkedHashMap<>();
+  /** Users whose arrival was announced (their first join succeeded), so their departure is too. */
+  final Set<User> announced = new HashSet<>();
   /** Pending "leave" announcements of users whose last socket went away, by user. */
   final Map<User, Runnable> leaving = new LinkedHashMap<>();
   /** Joins that wait until the room's last id is known. */

@@ -6,6 +6,8 @@ package dev.parley.chat;
  * Not thread-safe: each belongs to one connection and is used on the hub's thread.
  */
 public final class TokenBucket {
+  /** Refills add up in small steps; this keeps rounding from delaying a token that is due. */
+  private static final double EPSILON = 1e-9;
   private final double capacity;
   private final double perNano;
   private double tokens;
@@ -32,7 +34,7 @@ public final class TokenBucket {
       return true;
     }
     refill(now);
-    return tokens >= 1;
+    return tokens >= 1 - EPSILON;
   }
 
   public void take(long now) {
@@ -56,7 +58,7 @@ public final class TokenBucket {
       return true;
     }
     refill(now);
-    return tokens >= capacity;
+    return tokens >= capacity - EPSILON;
   }
 
   private void refill(long now) {

@@ -4,6 +4,8 @@ import dev.parley.chat.ChatHub;
 import dev.parley.chat.Client;
 import dev.parley.chat.ErrorCode;
 import dev.parley.chat.Event;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
@@ -29,6 +31,7 @@ final class Connection implements Client {
   /** Bytes written but not yet handed to the operating system. */
   private long backlog;
   private final Consumer<Connection> released;
+  private final Context context;
   private boolean closed;
   private boolean gone;
   private long lastHeard;
@@ -36,6 +39,7 @@ final class Connection implements Client {
   Connection(ServerWebSocket socket, Protocol protocol, ChatHub hub, WebLimits limits, WebMetrics metrics, long now,
       Consumer<Connection> released) {
     this.released = released;
+    this.context = Vertx.currentContext();
     this.socket = socket;
     this.protocol = protocol;
     this.hub = hub;
@@ -167,7 +171,9 @@ final class Connection implements Client {
     }
     closed = true;
     socket.close((short) code, reason);
-    release();
+    // The hub may be in the middle of a broadcast that led here; it hears of the close on the
+    // next turn of the loop, never while it iterates over its sockets.
+    context.runOnContext(v -> release());
   }
 
   private void onClosed() {

@@ -65,6 +65,8 @@ public final class ChatHub {
   private final Map<String, Room> rooms = new HashMap<>();
   /** Sends by (sender, room, cid), so a retry gets the first one's outcome, also after a reconnect. */
   private final RecentSends recentSends = new RecentSends(100_000);
+  private int sendsInFlight;
+  private final List<CompletableFuture<Void>> drained = new ArrayList<>();
 
   public ChatHub(MessageStore store, Broker broker, Limits limits, Scheduler scheduler, Executor hubThread,
       long leaveGraceMillis) {
@@ -243,7 +245,7 @@ public final class ChatHub {
     if (peer == null) {
       return;
     }
-    if (peer.waitingForRename) {
+    if (peer.busy) {
       peer.held.add(command);
       return;
     }
@@ -319,7 +321,9 @@ public final class ChatHub {
       recentSends.put(cidKey, outcome);
     }
     NewMessage message = new NewMessage(send.room(), user.key, send.cid(), user.name, send.text(), scheduler.now());
+    sendsInFlight++;
     store.append(message).whenCompleteAsync((appended, failure) -> {
+      sendFinished();
       if (failure != null) {
         log.warn("Could not store a message for room {}: {}", send.room(), failure.toString());
         if (cidKey != null) {
@@ -341,6 +345,28 @@ public final class ChatHub {
         }
       }, hubThread);
     }, hubThread);
+  }
+
+  private void sendFinished() {
+    if (--sendsInFlight == 0 && !drained.isEmpty()) {
+      List<CompletableFuture<Void>> waiting = List.copyOf(drained);
+      drained.clear();
+      waiting.forEach(f -> f.complete(null));
+    }
+  }
+
+  /**
+   * Completes once every send handed to the store so far has been answered (acknowledged or
+   * refused), for a shutdown that loses nothing it accepted.
+   */
+  public CompletionStage<Void> sendsSettled() {
+    CompletableFuture<Void> settled = new CompletableFuture<>();
+    if (sendsInFlight == 0) {
+      settled.complete(null);
+    } else {
+      drained.add(settled);
+    }
+    return settled;
   }
 
   private void acknowledge(Peer peer, String ref, Message m, Throwable failure) {
@@ -386,6 +412,7 @@ public final class ChatHub {
       subscribe(room, peer, subscription);
     }
     subscription.snapshotRequested();
+    peer.busy = true;
     if (room.loaded) {
       snapshot(room, subscription, join);
     } else {
@@ -414,8 +441,10 @@ public final class ChatHub {
               s.peer.rooms.remove(name);
             }
             for (Room.PendingJoin pending : room.pendingJoins) {
-              pending.subscription().peer.commands.refund();
-              refuse(pending.subscription().peer, pending.join().ref(), ErrorCode.UNAVAILABLE);
+              Peer peer = pending.subscription().peer;
+              peer.commands.refund();
+              refuse(peer, pending.join().ref(), ErrorCode.UNAVAILABLE);
+              resume(peer);
             }
             return;
           }
@@ -470,9 +499,17 @@ public final class ChatHub {
 
   private void snapshotReady(Room room, Subscription sub, Command.Join join, long lastId, List<Message> messages,
       Boolean recovered, Throwable failure) {
-    if (sub.peer.closed || sub.peer.rooms.get(room.name) != sub) {
+    if (sub.peer.closed) {
       return;
     }
+    if (sub.peer.rooms.get(room.name) == sub) {
+      answerJoin(room, sub, join, lastId, messages, recovered, failure);
+    }
+    resume(sub.peer);
+  }
+
+  private void answerJoin(Room room, Subscription sub, Command.Join join, long lastId, List<Message> messages,
+      Boolean recovered, Throwable failure) {
     if (failure != null) {
       log.warn("Could not load the join snapshot of room {}: {}", room.name, failure.toString());
       sub.peer.commands.refund();
@@ -605,17 +642,17 @@ public final class ChatHub {
     }
     names.put(key, user); // reserved while the store decides
     long now = scheduler.now();
-    // Later commands of this socket wait, so that a message sent after a nick carries the new name.
-    peer.waitingForRename = true;
+    peer.busy = true;
     store.claimName(user.sid, wanted, now, now - NAME_HOLD_MILLIS).whenCompleteAsync((free, failure) -> {
-      resumeAfterRename(peer, () -> renamed(peer, ref, wanted, key, free, failure));
+      renamed(peer, ref, wanted, key, free, failure);
+      resume(peer);
     }, hubThread);
   }
 
-  private void resumeAfterRename(Peer peer, Runnable outcome) {
-    outcome.run();
-    peer.waitingForRename = false;
-    while (!peer.held.isEmpty() && !peer.waitingForRename && !peer.closed) {
+  /** The socket's pending join or rename is answered: its held commands go on, in order. */
+  private void resume(Peer peer) {
+    peer.busy = false;
+    while (!peer.held.isEmpty() && !peer.busy && !peer.closed) {
       dispatch(peer, peer.held.poll());
     }
   }

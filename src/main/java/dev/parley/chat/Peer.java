@@ -13,8 +13,12 @@ final class Peer {
   /** The rooms this connection has joined (including joins whose snapshot is still loading). */
   final Map<String, Subscription> rooms = new LinkedHashMap<>();
   boolean closed;
-  /** Set while a rename commits; commands that arrive meanwhile wait in {@link #held}. */
-  boolean waitingForRename;
+  /**
+   * Set while a join or a rename of this socket is completing; commands that arrive meanwhile
+   * wait in {@link #held}, so that replies come in command order and each command sees the
+   * effect of the ones before it (a message after a nick carries the new name).
+   */
+  boolean busy;
   final ArrayDeque<Command> held = new ArrayDeque<>();
 
   Peer(Client client, User user, Limits limits, long now) {

@@ -146,8 +146,7 @@ public final class ChatServer extends VerticleBase {
     context.runOnContext(v -> {
       stopping = true;
       log.info("Shutting down: closing {} connections", connections.size());
-      // Sends already handed to the store complete on this thread before these closes run.
-      store.ping().whenComplete((ok, e) -> context.runOnContext(x -> {
+      hub.sendsSettled().whenComplete((ok, e) -> context.runOnContext(x -> {
         for (Connection c : List.copyOf(connections)) {
           c.close(1001, "server going away");
         }

@@ -2,6 +2,7 @@ package dev.parley.web;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.chat.Command;
@@ -18,7 +19,9 @@ final class JsonProtocol implements Protocol {
   static final int MAX_REF = 64;
   /** The most a {@code joined} or {@code history} frame carries of messages, in encoded bytes. */
   static final int MAX_MESSAGES_BYTES = 256 * 1024;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** A frame is exactly one JSON object: anything after it makes the frame malformed. */
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final JsonFactory FACTORY = MAPPER.getFactory();
 
   private Event lastEvent;

@@ -4,16 +4,26 @@ import dev.parley.broker.Broker;
 import dev.parley.broker.InProcessBroker;
 import dev.parley.store.InMemoryStore;
 import dev.parley.store.MessageStore;
+import dev.parley.store.PostgresStore;
+import dev.parley.store.SqliteStore;
 
 /** Chooses the store and broker adapters the settings ask for. */
 final class Adapters {
   private Adapters() {}
 
+  /**
+   * The store: PostgreSQL with {@code --db}, memory with {@code --in-memory}, else the embedded
+   * SQLite file in {@code --data}. Throws {@link dev.parley.store.StoreStartupException} with
+   * words for the operator when the store cannot be opened.
+   */
   static MessageStore store(Settings settings) {
     if (settings.db() != null) {
-      throw new IllegalArgumentException("--db (PostgreSQL) is not supported yet");
+      return new PostgresStore(settings.db());
     }
-    return new InMemoryStore();
+    if (settings.inMemory()) {
+      return new InMemoryStore();
+    }
+    return new SqliteStore(settings.data());
   }
 
   static Broker broker(Settings settings) {

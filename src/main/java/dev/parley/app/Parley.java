@@ -38,8 +38,15 @@ public final class Parley {
     Broker broker;
     try {
       store = Adapters.store(settings);
+    } catch (RuntimeException e) {
+      log.error("Parley could not open its store: {}", e.getMessage());
+      return Future.failedFuture(e);
+    }
+    try {
       broker = Adapters.broker(settings);
     } catch (RuntimeException e) {
+      log.error("Parley could not start: {}", e.getMessage());
+      store.close();
       return Future.failedFuture(e);
     }
     Vertx vertx = Vertx.vertx();
@@ -59,6 +66,7 @@ public final class Parley {
       String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
       log.info("Parley is serving: open http://{}:{}/ in a browser (plain WebSocket chat at ws://{}:{}/chat)",
           shown, server.port(), shown, server.port());
+      Housekeeping.start(vertx, store, settings.retainDays(), settings.retainMessages());
       started.complete(new Parley(vertx, store, broker, server, settings));
     });
     return started.future();

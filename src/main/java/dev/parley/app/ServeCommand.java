@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +37,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--in-memory", defaultValue = "${env:PARLEY_IN_MEMORY:-false}",
       description = "Keep everything in memory; nothing survives a restart (env PARLEY_IN_MEMORY).")
   boolean inMemory;
+
+  @Option(names = "--retain-days", defaultValue = "${env:PARLEY_RETAIN_DAYS:-0}",
+      description = "Prune messages older than this many days; 0 keeps them (env PARLEY_RETAIN_DAYS).")
+  int retainDays;
+
+  @Option(names = "--retain-messages", defaultValue = "${env:PARLEY_RETAIN_MESSAGES:-0}",
+      description = "Keep at most this many messages per room; 0 keeps all (env PARLEY_RETAIN_MESSAGES).")
+  int retainMessages;
 
   @Option(names = "--allowed-origin", split = ",", defaultValue = "${env:PARLEY_ALLOWED_ORIGINS}",
       description = "Extra origins allowed to open WebSockets, comma-separated (env PARLEY_ALLOWED_ORIGINS).")
@@ -95,7 +104,13 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings settings = settings();
-    Parley parley = Parley.start(settings).toCompletionStage().toCompletableFuture().get();
+    Parley parley;
+    try {
+      parley = Parley.start(settings).toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      // Parley.start has logged what went wrong, in words for the operator.
+      return 1;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(parley::shutdown, "parley-shutdown"));
     parley.awaitTermination();
     return 0;
@@ -109,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
     WebLimits webLimits = new WebLimits(maxFrame, maxBacklog, defaults.badFrames(), defaults.badFrameWindowNanos(),
         maxConnsPerIp, handshakesPerIp, handshakesPerIp / 2.0, pingMillis, pingMillis * 2);
     WebConfig web = new WebConfig(host, port, origins, limits, webLimits, leaveGraceMillis, shutdownSeconds * 1000L);
-    return new Settings(data, blankToNull(db), blankToNull(redis), inMemory, web);
+    return new Settings(data, blankToNull(db), blankToNull(redis), inMemory, retainDays, retainMessages, web);
   }
 
   private static String blankToNull(String s) {

@@ -39,11 +39,16 @@ final class Batch {
     this.dialect = dialect;
   }
 
-  /** Locks what the writes will change, rooms by name then names by key, and finds their cids. */
+  /**
+   * Locks what the writes will change, in the global order: rooms by name, then names and
+   * sessions by key, then the guest counter; and finds the cids of the appends. Must be the
+   * first thing the transaction does (creating a missing room may commit on its own).
+   */
   void lock(List<Write<?>> writes) throws SQLException {
     TreeSet<String> rooms = new TreeSet<>();
     List<NewMessage> withCids = new ArrayList<>();
-    TreeSet<String> names = new TreeSet<>();
+    TreeSet<String> keys = new TreeSet<>();
+    boolean counter = false;
     for (Write<?> w : writes) {
       if (w.append != null) {
         rooms.add(w.append.room());
@@ -51,9 +56,8 @@ final class Batch {
           withCids.add(w.append);
         }
       }
-      if (w.nameKey != null) {
-        names.add(w.nameKey);
-      }
+      keys.addAll(w.lockKeys);
+      counter |= w.counter;
     }
     if (!rooms.isEmpty()) {
       lastIds.putAll(dialect.lockRooms(c, rooms));
@@ -61,15 +65,12 @@ final class Batch {
     if (!withCids.isEmpty()) {
       cids.putAll(dialect.findCids(c, withCids));
     }
-    for (String name : names) {
-      dialect.lockName(c, name);
+    for (String key : keys) {
+      dialect.lockKey(c, key);
     }
-  }
-
-  private long lockRoom(String room) throws SQLException {
-    long last = dialect.lockRooms(c, List.of(room)).get(room);
-    lastIds.put(room, last);
-    return last;
+    if (counter) {
+      dialect.lockCounter(c);
+    }
   }
 
   /** Gives the message the room's next id, or finds the original of a repeated cid. */
@@ -82,7 +83,10 @@ final class Batch {
       }
     }
     Long last = lastIds.get(m.room());
-    long id = (last != null ? last : lockRoom(m.room())) + 1;
+    if (last == null) {
+      throw new IllegalStateException("room " + m.room() + " was not locked by lock()");
+    }
+    long id = last + 1;
     lastIds.put(m.room(), id);
     changedRooms.add(m.room());
     PreparedStatement s = c.prepare(INSERT_MESSAGE);

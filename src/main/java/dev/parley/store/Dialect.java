@@ -17,7 +17,8 @@ import java.util.Map;
  * IMMEDIATE), so a plain read inside the transaction is already exclusive. PostgreSQL is
  * shared by several Parley processes, so the writer locks what it is about to change: the
  * room rows ({@code FOR UPDATE}, which also makes ids consecutive in commit order across
- * processes) and the name being claimed (an advisory lock held until commit).
+ * processes), the names and sessions being written (advisory locks held until commit) and
+ * the guest counter.
  */
 enum Dialect {
   SQLITE {
@@ -43,7 +44,12 @@ enum Dialect {
     }
 
     @Override
-    void lockName(CachedConnection c, String nameKey) {
+    void lockKey(CachedConnection c, String key) {
+      // the transaction already holds SQLite's single write lock
+    }
+
+    @Override
+    void lockCounter(CachedConnection c) {
       // the transaction already holds SQLite's single write lock
     }
 
@@ -85,15 +91,19 @@ enum Dialect {
   POSTGRESQL {
     @Override
     Map<String, Long> lockRooms(CachedConnection c, Collection<String> rooms) throws SQLException {
-      // One round trip locks every room of the batch, in name order (no deadlock between
-      // processes); rooms that do not exist yet are created, then locked the same way.
+      // One round trip locks every room of the batch, in name order, so no two processes
+      // wait for each other. A missing room is created in a transaction of its own first:
+      // inserting it inside the batch would hold it out of that order and could deadlock.
       Map<String, Long> lastIds = selectRoomsForUpdate(c, rooms);
       if (lastIds.size() < rooms.size()) {
+        c.connection().rollback(); // nothing else was done yet: only these row locks are let go
         PreparedStatement insert = c.prepare("INSERT INTO rooms (name, last_id) SELECT n, 0 FROM unnest (?::text[]) AS n "
             + "ORDER BY n ON CONFLICT (name) DO NOTHING");
         insert.setArray(1, c.connection().createArrayOf("text",
             rooms.stream().filter(r -> !lastIds.containsKey(r)).toArray()));
         insert.executeUpdate();
+        c.connection().commit();
+        lastIds.clear();
         lastIds.putAll(selectRoomsForUpdate(c, rooms));
       }
       return lastIds;
@@ -112,10 +122,17 @@ enum Dialect {
     }
 
     @Override
-    void lockName(CachedConnection c, String nameKey) throws SQLException {
-      PreparedStatement s = c.prepare("SELECT pg_advisory_xact_lock(hashtextextended('parley-name:' || ?, 0))");
-      s.setString(1, nameKey);
+    void lockKey(CachedConnection c, String key) throws SQLException {
+      PreparedStatement s = c.prepare("SELECT pg_advisory_xact_lock(hashtextextended('parley:' || ?, 0))");
+      s.setString(1, key);
       try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+      }
+    }
+
+    @Override
+    void lockCounter(CachedConnection c) throws SQLException {
+      try (ResultSet rs = c.prepare("SELECT value FROM counters WHERE name = 'guest' FOR UPDATE").executeQuery()) {
         rs.next();
       }
     }
@@ -168,8 +185,11 @@ enum Dialect {
    */
   abstract Map<String, Long> lockRooms(CachedConnection c, Collection<String> rooms) throws SQLException;
 
-  /** Keeps other processes from claiming the same name until this transaction ends. */
-  abstract void lockName(CachedConnection c, String nameKey) throws SQLException;
+  /** Keeps other processes from writing what the key names (a name, a session) until this transaction ends. */
+  abstract void lockKey(CachedConnection c, String key) throws SQLException;
+
+  /** Locks the guest counter until this transaction ends. */
+  abstract void lockCounter(CachedConnection c) throws SQLException;
 
   /** The stored messages with the (room, sender, cid) of these messages, by {@link #cidKey}. */
   abstract Map<String, Message> findCids(CachedConnection c, List<NewMessage> messages) throws SQLException;

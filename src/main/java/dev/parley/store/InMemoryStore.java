@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -16,15 +17,25 @@ import java.util.concurrent.CompletionStage;
  * A store that keeps everything in memory: for tests and for trying Parley without a disk.
  * Nothing survives the process. Every stage is already complete when returned.
  */
-public final class InMemoryStore implements MessageStore {
-  private final Map<String, List<Message>> rooms = new TreeMap<>();
+public final class InMemoryStore implements MessageStore, Retention {
+  private final Map<String, Room> rooms = new TreeMap<>();
   private final Map<String, Message> byCid = new HashMap<>();
   private final Map<String, SessionRecord> sessions = new HashMap<>();
   private final byte[] secret = new byte[32];
   private long guests;
 
+  /** A room's messages by id, and its last id (which a prune never lowers). */
+  private static final class Room {
+    final TreeMap<Long, Message> messages = new TreeMap<>();
+    long lastId;
+  }
+
   public InMemoryStore() {
     new SecureRandom().nextBytes(secret);
+  }
+
+  private Room room(String name) {
+    return rooms.computeIfAbsent(name, r -> new Room());
   }
 
   @Override
@@ -33,9 +44,9 @@ public final class InMemoryStore implements MessageStore {
     if (cidKey != null && byCid.containsKey(cidKey)) {
       return done(new Appended(byCid.get(cidKey), true));
     }
-    List<Message> room = rooms.computeIfAbsent(m.room(), r -> new ArrayList<>());
-    Message message = new Message(m.room(), room.size() + 1L, m.from(), m.text(), m.ts());
-    room.add(message);
+    Room room = room(m.room());
+    Message message = new Message(m.room(), ++room.lastId, m.from(), m.text(), m.ts());
+    room.messages.put(message.id(), message);
     if (cidKey != null) {
       byCid.put(cidKey, message);
     }
@@ -44,35 +55,42 @@ public final class InMemoryStore implements MessageStore {
 
   @Override
   public synchronized CompletionStage<Void> createRoom(String room) {
-    rooms.computeIfAbsent(room, r -> new ArrayList<>());
+    room(room);
     return done(null);
   }
 
   @Override
   public synchronized CompletionStage<Long> lastId(String room) {
-    return done((long) rooms.getOrDefault(room, List.of()).size());
+    Room r = rooms.get(room);
+    return done(r == null ? 0L : r.lastId);
   }
 
   @Override
   public synchronized CompletionStage<List<Message>> range(String room, long afterId, long upToId, int limit) {
-    List<Message> all = rooms.getOrDefault(room, List.of());
-    int from = (int) Math.max(0, afterId);
-    int to = (int) Math.min(all.size(), Math.min(upToId, from + (long) limit));
-    return done(from >= to ? List.of() : List.copyOf(all.subList(from, to)));
+    Room r = rooms.get(room);
+    if (r == null || afterId >= upToId) {
+      return done(List.of());
+    }
+    return done(r.messages.subMap(afterId, false, upToId, true).values().stream().limit(limit).toList());
   }
 
   @Override
   public synchronized CompletionStage<Page> before(String room, long beforeId, int limit) {
-    List<Message> all = rooms.getOrDefault(room, List.of());
-    int to = (int) Math.min(all.size(), Math.max(0, beforeId - 1));
-    int from = Math.max(0, to - limit);
-    return done(new Page(List.copyOf(all.subList(from, to)), from > 0));
+    Room r = rooms.get(room);
+    if (r == null) {
+      return done(new Page(List.of(), false));
+    }
+    NavigableMap<Long, Message> older = r.messages.headMap(beforeId, false);
+    List<Message> page = new ArrayList<>(older.descendingMap().values().stream().limit(limit).toList());
+    java.util.Collections.reverse(page);
+    boolean more = !page.isEmpty() && older.firstKey() < page.get(0).id();
+    return done(new Page(List.copyOf(page), more));
   }
 
   @Override
   public synchronized CompletionStage<List<RoomSummary>> rooms() {
     List<RoomSummary> summaries = new ArrayList<>();
-    rooms.forEach((name, messages) -> summaries.add(new RoomSummary(name, messages.size())));
+    rooms.forEach((name, room) -> summaries.add(new RoomSummary(name, room.lastId)));
     return done(summaries);
   }
 
@@ -104,6 +122,29 @@ public final class InMemoryStore implements MessageStore {
   public synchronized CompletionStage<Void> touchSession(String sid, long now) {
     sessions.computeIfPresent(sid, (k, s) -> new SessionRecord(sid, s.name(), Math.max(now, s.lastSeen())));
     return done(null);
+  }
+
+  @Override
+  public synchronized CompletionStage<Long> prune(int retainDays, int retainMessages) {
+    long cutoff = retainDays > 0 ? System.currentTimeMillis() - retainDays * 86_400_000L : Long.MIN_VALUE;
+    long pruned = 0;
+    for (Room room : rooms.values()) {
+      while (!room.messages.isEmpty()
+          && ((retainMessages > 0 && room.messages.size() > retainMessages)
+              || room.messages.firstEntry().getValue().ts() < cutoff)) {
+        room.messages.pollFirstEntry();
+        pruned++;
+      }
+    }
+    byCid.values().removeIf(m -> !rooms.get(m.room()).messages.containsKey(m.id()));
+    return done(pruned);
+  }
+
+  @Override
+  public synchronized CompletionStage<Long> forgetSessionsSeenBefore(long cutoff) {
+    int before = sessions.size();
+    sessions.values().removeIf(s -> s.lastSeen() < cutoff);
+    return done((long) (before - sessions.size()));
   }
 
   @Override

@@ -36,7 +36,7 @@ abstract class JdbcStore implements MessageStore, Retention {
     this.name = name;
     this.dialect = dialect;
     this.writer = new GroupCommitWriter(name, threadPrefix, writerConnections, dialect);
-    this.readers = new ReaderPool(name, threadPrefix, readerCount, readerConnections);
+    this.readers = new ReaderPool(name, threadPrefix, readerCount, readerConnections, dialect::isConnectionLoss);
     this.pruner = new Pruner(writer, this::rooms);
   }
 
@@ -135,8 +135,8 @@ abstract class JdbcStore implements MessageStore, Retention {
 
   @Override
   public CompletionStage<Long> nextGuestNumber() {
-    return writer.submit(Write.of(b -> {
-      // The UPDATE locks the counter row until commit, so processes sharing the DB never get the same number.
+    return writer.submit(Write.counter(b -> {
+      // The counter row stays locked until commit, so processes sharing the DB never get the same number.
       b.sql().prepare("UPDATE counters SET value = value + 1 WHERE name = 'guest'").executeUpdate();
       try (ResultSet rs = b.sql().prepare("SELECT value FROM counters WHERE name = 'guest'").executeQuery()) {
         if (!rs.next()) {
@@ -164,7 +164,7 @@ abstract class JdbcStore implements MessageStore, Retention {
     if (sid == null) {
       return readers.submit(c -> !heldByAnother(c, null, key, heldSince));
     }
-    return writer.submit(Write.claim(key, b -> {
+    return writer.submit(Write.session(sid, key, b -> {
       CachedConnection c = b.sql();
       if (heldByAnother(c, sid, key, heldSince)) {
         return false;
@@ -198,7 +198,7 @@ abstract class JdbcStore implements MessageStore, Retention {
 
   @Override
   public CompletionStage<Void> touchSession(String sid, long now) {
-    return writer.submit(Write.of(b -> {
+    return writer.submit(Write.session(sid, null, b -> {
       PreparedStatement s = b.sql().prepare("UPDATE sessions SET last_seen = ? WHERE sid = ? AND last_seen < ?");
       s.setLong(1, now);
       s.setString(2, sid);
@@ -259,6 +259,15 @@ abstract class JdbcStore implements MessageStore, Retention {
   @Override
   public CompletionStage<Long> prune(int retainDays, int retainMessages) {
     return pruner.prune(retainDays, retainMessages);
+  }
+
+  @Override
+  public CompletionStage<Long> forgetSessionsSeenBefore(long cutoff) {
+    return writer.submit(Write.of(b -> {
+      PreparedStatement s = b.sql().prepare("DELETE FROM sessions WHERE last_seen < ?");
+      s.setLong(1, cutoff);
+      return (long) s.executeUpdate();
+    }));
   }
 
   /** Commits the writes already accepted, then releases threads and connections. */

@@ -20,8 +20,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>Needs PostgreSQL 12 or newer ({@code plan_cache_mode}, {@code hashtextextended}).
  *
  * <p>One writer connection and four reader connections. Unless the URL says otherwise,
- * connecting gives up after 5 s and a query after 60 s, so a stage fails rather than hangs
- * when the server is gone; the next batch reconnects by itself.
+ * connecting gives up after 5 s and a query after 10 s, so a stage fails rather than hangs
+ * when the server is gone or unreachable; the next batch reconnects by itself, and a batch
+ * or read that finds its connection dead (a server restart) is retried once on a new one.
  */
 public final class PostgresStore extends JdbcStore {
   private static final int READERS = 4;
@@ -47,7 +48,7 @@ public final class PostgresStore extends JdbcStore {
   private static Connection open(String jdbcUrl) throws SQLException {
     Properties defaults = new Properties(); // parameters in the URL take precedence over these
     defaults.setProperty("connectTimeout", "5");
-    defaults.setProperty("socketTimeout", "60");
+    defaults.setProperty("socketTimeout", "10");
     defaults.setProperty("tcpKeepAlive", "true");
     defaults.setProperty("reWriteBatchedInserts", "true");
     defaults.setProperty("ApplicationName", "parley");

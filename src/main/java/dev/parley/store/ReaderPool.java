@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A few threads for reads, each with a connection of its own, opened on first use and
@@ -24,12 +25,19 @@ final class ReaderPool implements AutoCloseable {
 
   private final String storeName;
   private final ConnectionFactory factory;
+  private final Predicate<Throwable> connectionLoss;
   private final ThreadPoolExecutor executor;
   private final ThreadLocal<CachedConnection> connections = new ThreadLocal<>();
 
-  ReaderPool(String storeName, String threadPrefix, int size, ConnectionFactory factory) {
+  /**
+   * @param connectionLoss tells a lost connection, after which a read is retried once on a
+   *     new one (reads are idempotent; a database restart then fails no read)
+   */
+  ReaderPool(String storeName, String threadPrefix, int size, ConnectionFactory factory,
+      Predicate<Throwable> connectionLoss) {
     this.storeName = storeName;
     this.factory = factory;
+    this.connectionLoss = connectionLoss;
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
         worker -> {
@@ -49,11 +57,22 @@ final class ReaderPool implements AutoCloseable {
     CompletableFuture<T> result = new CompletableFuture<>();
     try {
       executor.execute(() -> {
+        boolean reused = connections.get() != null;
         try {
           result.complete(read.run(connection()));
         } catch (SQLException | RuntimeException e) {
           drop();
-          result.completeExceptionally(new StoreUnavailableException(storeName + ": " + e.getMessage(), e));
+          Exception failure = e;
+          if (reused && connectionLoss.test(e)) {
+            try {
+              result.complete(read.run(connection()));
+              return;
+            } catch (SQLException | RuntimeException again) {
+              drop();
+              failure = again;
+            }
+          }
+          result.completeExceptionally(new StoreUnavailableException(storeName + ": " + failure.getMessage(), failure));
         }
       });
     } catch (RejectedExecutionException e) {

@@ -22,4 +22,12 @@ public interface Retention {
    * @return the number of messages deleted
    */
   CompletionStage<Long> prune(int retainDays, int retainMessages);
+
+  /**
+   * Deletes the sessions last seen before {@code cutoff} (epoch milliseconds), e.g. 30 days
+   * ago: an expired session's cookie is refused anyway, and its name hold long lapsed.
+   *
+   * @return the number of sessions deleted
+   */
+  CompletionStage<Long> forgetSessionsSeenBefore(long cutoff);
 }

@@ -30,7 +30,7 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(UnaryOperator<WebConfig> adjust, Path data) {
     WebConfig web = adjust.apply(new WebConfig("127.0.0.1", 0, Set.of(), Limits.defaults(), WebLimits.defaults(),
         0, 5000));
-    Settings settings = new Settings(data, null, null, data == null, web);
+    Settings settings = new Settings(data, null, null, data == null, 0, 0, web);
     try {
       return new TestServer(Parley.start(settings).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
     } catch (Exception e) {

@@ -40,9 +40,6 @@ public final class ChatHub {
   /** How often online sessions are recorded as seen; far below {@link #NAME_HOLD_MILLIS}. */
   static final long SESSION_TOUCH_MILLIS = 3600L * 1000;
   static final long TYPING_INTERVAL_NANOS = 3_000_000_000L;
-  static final long GAP_WAIT_MILLIS = 1000;
-  static final int JOIN_MESSAGES = 50;
-  static final int MAX_RECOVERY = 500;
   static final int DEFAULT_HISTORY = 50;
   static final int MAX_HISTORY = 100;
 
@@ -62,7 +59,7 @@ public final class ChatHub {
   private final Map<String, List<Client>> loadingUsers = new HashMap<>();
   /** Names held by online users (or claimed while a rename is committing), by name key. */
   private final Map<String, User> names = new HashMap<>();
-  private final Map<String, Room> rooms = new HashMap<>();
+  private final Rooms rooms;
   /** Sends by (sender, room, cid), so a retry gets the first one's outcome, also after a reconnect. */
   private final RecentSends recentSends = new RecentSends(100_000);
   private int sendsInFlight;
@@ -77,7 +74,8 @@ public final class ChatHub {
     this.scheduler = scheduler;
     this.hubThread = hubThread;
     this.leaveGraceMillis = leaveGraceMillis;
-    broker.start(m -> hubThread.execute(() -> onBrokerMessage(m)));
+    this.rooms = new Rooms(store, broker, scheduler, hubThread, leaveGraceMillis, this::resume);
+    broker.start(m -> hubThread.execute(() -> rooms.onBrokerMessage(m)));
     scheduler.schedule(SESSION_TOUCH_MILLIS, this::touchOnlineSessions);
   }
 
@@ -204,7 +202,7 @@ public final class ChatHub {
     }
     peer.closed = true;
     for (String room : List.copyOf(peer.rooms.keySet())) {
-      unsubscribe(peer, room, peer.user.sid != null);
+      rooms.unsubscribe(peer, room, peer.user.sid != null);
     }
     User user = peer.user;
     user.peers.remove(peer);
@@ -399,132 +397,7 @@ public final class ChatHub {
     if (!peer.client.plainText() && !commandToken(peer, ref)) {
       return;
     }
-    Room room = rooms.get(join.room());
-    boolean fresh = room == null;
-    if (fresh) {
-      room = new Room(join.room());
-      rooms.put(room.name, room);
-    }
-    Subscription subscription = peer.rooms.get(join.room());
-    if (subscription == null) {
-      subscription = new Subscription(peer);
-      peer.rooms.put(join.room(), subscription);
-      subscribe(room, peer, subscription);
-    }
-    subscription.snapshotRequested();
-    peer.busy = true;
-    if (room.loaded) {
-      snapshot(room, subscription, join);
-    } else {
-      room.pendingJoins.add(new Room.PendingJoin(subscription, join));
-    }
-    if (fresh) {
-      open(room);
-    }
-  }
-
-  /** Learns the room's last id, subscribed first so that nothing published meanwhile is missed. */
-  private void open(Room room) {
-    String name = room.name;
-    store.createRoom(name)
-        .thenCompose(created -> broker.subscribe(name))
-        .thenCompose(subscribed -> store.lastId(name))
-        .whenCompleteAsync((lastId, failure) -> {
-          if (rooms.get(name) != room) {
-            return;
-          }
-          if (failure != null) {
-            log.warn("Could not open room {}: {}", name, failure.toString());
-            rooms.remove(name);
-            broker.unsubscribe(name);
-            for (Subscription s : room.subscriptions.values()) {
-              s.peer.rooms.remove(name);
-            }
-            for (Room.PendingJoin pending : room.pendingJoins) {
-              Peer peer = pending.subscription().peer;
-              peer.commands.refund();
-              refuse(peer, pending.join().ref(), ErrorCode.UNAVAILABLE);
-              resume(peer);
-            }
-            return;
-          }
-          room.loaded = true;
-          room.lastDelivered = lastId;
-          room.drain();
-          List<Room.PendingJoin> waiting = List.copyOf(room.pendingJoins);
-          room.pendingJoins.clear();
-          waiting.forEach(pending -> snapshot(room, pending.subscription(), pending.join()));
-          if (!room.early.isEmpty()) {
-            scheduleGapFill(room);
-          }
-          closeIfIdle(room);
-        }, hubThread);
-  }
-
-  private void subscribe(Room room, Peer peer, Subscription subscription) {
-    room.subscriptions.put(peer, subscription);
-    User user = peer.user;
-    room.members.merge(user, 1, Integer::sum);
-    Runnable pendingLeave = room.leaving.remove(user);
-    if (pendingLeave != null) {
-      pendingLeave.run(); // cancels it: the user never appeared to leave
-    }
-  }
-
-  /** Sends an event to every socket in the room except the user's own. */
-  private void announce(Room room, User user, Event event) {
-    for (Subscription s : room.subscriptions.values()) {
-      if (s.peer.user != user && !s.peer.client.plainText()) {
-        s.peer.client.send(event);
-      }
-    }
-  }
-
-  private void snapshot(Room room, Subscription sub, Command.Join join) {
-    long lastId = room.lastDelivered;
-    Long since = join.since();
-    if (sub.peer.client.plainText()) {
-      snapshotReady(room, sub, join, lastId, List.of(), null, null);
-      return;
-    }
-    if (since != null && since <= lastId && lastId - since <= MAX_RECOVERY) {
-      store.range(room.name, since, lastId, MAX_RECOVERY).whenCompleteAsync(
-          (messages, failure) -> snapshotReady(room, sub, join, lastId, messages, true, failure), hubThread);
-    } else {
-      store.before(room.name, lastId + 1, JOIN_MESSAGES).whenCompleteAsync(
-          (page, failure) -> snapshotReady(room, sub, join, lastId, page == null ? null : page.messages(),
-              since == null ? null : false, failure), hubThread);
-    }
-  }
-
-  private void snapshotReady(Room room, Subscription sub, Command.Join join, long lastId, List<Message> messages,
-      Boolean recovered, Throwable failure) {
-    if (sub.peer.closed) {
-      return;
-    }
-    if (sub.peer.rooms.get(room.name) == sub) {
-      answerJoin(room, sub, join, lastId, messages, recovered, failure);
-    }
-    resume(sub.peer);
-  }
-
-  private void answerJoin(Room room, Subscription sub, Command.Join join, long lastId, List<Message> messages,
-      Boolean recovered, Throwable failure) {
-    if (failure != null) {
-      log.warn("Could not load the join snapshot of room {}: {}", room.name, failure.toString());
-      sub.peer.commands.refund();
-      refuse(sub.peer, join.ref(), ErrorCode.UNAVAILABLE);
-      if (!sub.snapshotFailed()) {
-        unsubscribe(sub.peer, room.name, false);
-      }
-      return;
-    }
-    sub.snapshotLoaded(new Event.Joined(join.ref(), room.name, room.memberNames(), lastId, messages, recovered));
-    User user = sub.peer.user;
-    if (room.announced.add(user)) {
-      // Announced only once the join succeeded, so a failed join is never seen by the room.
-      announce(room, user, new Event.Presence(room.name, user.name, true));
-    }
+    rooms.join(peer, join);
   }
 
   private void leave(Peer peer, Command.Leave leave) {
@@ -540,56 +413,8 @@ public final class ChatHub {
     if (!commandToken(peer, ref)) {
       return;
     }
-    unsubscribe(peer, leave.room(), false);
+    rooms.unsubscribe(peer, leave.room(), false);
     peer.client.send(new Event.Left(ref, leave.room()));
-  }
-
-  /**
-   * Takes a socket out of a room. When it was its user's last socket there, the user leaves
-   * the member list: at once, or after a grace period when the socket merely disconnected,
-   * so that a reloading tab does not flicker out and back in.
-   */
-  private void unsubscribe(Peer peer, String roomName, boolean graceful) {
-    peer.rooms.remove(roomName);
-    Room room = rooms.get(roomName);
-    if (room == null || room.subscriptions.remove(peer) == null) {
-      return;
-    }
-    User user = peer.user;
-    int sockets = room.members.get(user) - 1;
-    room.members.put(user, sockets);
-    if (sockets == 0) {
-      if (graceful && leaveGraceMillis > 0) {
-        Runnable timer = scheduler.schedule(leaveGraceMillis, () -> {
-          room.leaving.remove(user);
-          memberLeft(room, user);
-        });
-        room.leaving.put(user, timer);
-      } else {
-        memberLeft(room, user);
-      }
-    }
-  }
-
-  private void memberLeft(Room room, User user) {
-    if (room.members.getOrDefault(user, 0) != 0) {
-      return;
-    }
-    room.members.remove(user);
-    if (room.announced.remove(user)) {
-      announce(room, user, new Event.Presence(room.name, user.name, false));
-    }
-    closeIfIdle(room);
-  }
-
-  private void closeIfIdle(Room room) {
-    if (room.idle() && rooms.get(room.name) == room) {
-      rooms.remove(room.name);
-      if (room.gapTimer != null) {
-        room.gapTimer.run();
-      }
-      broker.unsubscribe(room.name);
-    }
   }
 
   private void typing(Peer peer, Command.Typing typing) {
@@ -614,7 +439,7 @@ public final class ChatHub {
     user.lastTyping.put(typing.room(), now);
     Room room = rooms.get(typing.room());
     if (room != null) {
-      announce(room, user, new Event.Typing(room.name, user.name));
+      rooms.announce(room, user, new Event.Typing(room.name, user.name));
     }
   }
 
@@ -690,7 +515,7 @@ public final class ChatHub {
     names.put(UserNames.key(to), user);
     user.name = to;
     Set<Peer> audience = new LinkedHashSet<>(user.peers);
-    for (Room room : rooms.values()) {
+    for (Room room : rooms.all()) {
       if (room.members.containsKey(user)) {
         audience.addAll(room.subscriptions.keySet());
       }
@@ -750,49 +575,6 @@ public final class ChatHub {
     peer.client.send(new Event.Members(who.ref(), who.room(), members(who.room())));
   }
 
-  // ---------------------------------------------------------------- the live stream
-
-  private void onBrokerMessage(Message m) {
-    Room room = rooms.get(m.room());
-    if (room != null && room.accept(m)) {
-      scheduleGapFill(room);
-    }
-  }
-
-  /** Gives a missing id a moment to arrive, then reads it from the store; a room that cannot be filled is closed. */
-  private void scheduleGapFill(Room room) {
-    if (room.gapTimer != null) {
-      return;
-    }
-    room.gapTimer = scheduler.schedule(GAP_WAIT_MILLIS, () -> {
-      room.gapTimer = null;
-      if (room.early.isEmpty() || rooms.get(room.name) != room) {
-        return;
-      }
-      long upTo = room.early.firstKey() - 1;
-      store.range(room.name, room.lastDelivered, upTo, (int) Math.min(10_000, upTo - room.lastDelivered))
-          .whenCompleteAsync((missing, failure) -> fillGap(room, upTo, missing, failure), hubThread);
-    });
-  }
-
-  private void fillGap(Room room, long upTo, List<Message> missing, Throwable failure) {
-    if (failure == null) {
-      missing.forEach(m -> room.early.putIfAbsent(m.id(), m));
-      room.drain();
-    }
-    if (room.lastDelivered >= upTo) {
-      if (!room.early.isEmpty()) {
-        scheduleGapFill(room);
-      }
-      return;
-    }
-    log.error("Room {} is missing messages {} to {} and the store cannot supply them; closing its sockets",
-        room.name, room.lastDelivered + 1, upTo);
-    for (Subscription s : List.copyOf(room.subscriptions.values())) {
-      s.peer.client.close(1011, "could not deliver every message of " + room.name);
-    }
-  }
-
   // ---------------------------------------------------------------- queries
 
   /** The names of a room's members, sorted. Empty for a room nobody is in. */
@@ -804,7 +586,7 @@ public final class ChatHub {
   /** How many users are in each room that has any. */
   public Map<String, Integer> memberCounts() {
     Map<String, Integer> counts = new HashMap<>();
-    rooms.forEach((name, room) -> counts.put(name, room.members.size()));
+    rooms.all().forEach(room -> counts.put(room.name, room.members.size()));
     return counts;
   }
 

@@ -1,0 +1,273 @@
+package dev.parley.chat;
+
+import dev.parley.broker.Broker;
+import dev.parley.store.MessageStore;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rooms this node has sockets in: joining them (with a snapshot that lines up with the
+ * live stream), leaving them, presence, and the live stream itself, put in id order (gaps
+ * filled from the store) and fanned out. Confined to the hub's thread, like the hub.
+ */
+final class Rooms {
+  private static final Logger log = LoggerFactory.getLogger(Rooms.class);
+  static final long GAP_WAIT_MILLIS = 1000;
+  static final int JOIN_MESSAGES = 50;
+  static final int MAX_RECOVERY = 500;
+
+  private final MessageStore store;
+  private final Broker broker;
+  private final Scheduler scheduler;
+  private final Executor hubThread;
+  private final long leaveGraceMillis;
+  /** Called when a socket's join is answered, so that its held commands go on. */
+  private final Consumer<Peer> resume;
+  private final Map<String, Room> rooms = new HashMap<>();
+
+  Rooms(MessageStore store, Broker broker, Scheduler scheduler, Executor hubThread, long leaveGraceMillis,
+      Consumer<Peer> resume) {
+    this.store = store;
+    this.broker = broker;
+    this.scheduler = scheduler;
+    this.hubThread = hubThread;
+    this.leaveGraceMillis = leaveGraceMillis;
+    this.resume = resume;
+  }
+
+  /** The room, if this node has anyone in it. */
+  Room get(String name) {
+    return rooms.get(name);
+  }
+
+  Iterable<Room> all() {
+    return rooms.values();
+  }
+
+  /**
+   * Puts a socket in a room (a checked join) and answers it with a {@code joined} once the
+   * snapshot is loaded; the socket's later commands wait until then.
+   */
+  void join(Peer peer, Command.Join join) {
+    Room room = rooms.get(join.room());
+    boolean fresh = room == null;
+    if (fresh) {
+      room = new Room(join.room());
+      rooms.put(room.name, room);
+    }
+    Subscription subscription = peer.rooms.get(join.room());
+    if (subscription == null) {
+      subscription = new Subscription(peer);
+      peer.rooms.put(join.room(), subscription);
+      subscribe(room, peer, subscription);
+    }
+    subscription.snapshotRequested();
+    peer.busy = true;
+    if (room.loaded) {
+      snapshot(room, subscription, join);
+    } else {
+      room.pendingJoins.add(new Room.PendingJoin(subscription, join));
+    }
+    if (fresh) {
+      open(room);
+    }
+  }
+
+  /** Learns the room's last id, subscribed first so that nothing published meanwhile is missed. */
+  private void open(Room room) {
+    String name = room.name;
+    store.createRoom(name)
+        .thenCompose(created -> broker.subscribe(name))
+        .thenCompose(subscribed -> store.lastId(name))
+        .whenCompleteAsync((lastId, failure) -> {
+          if (rooms.get(name) != room) {
+            return;
+          }
+          if (failure != null) {
+            log.warn("Could not open room {}: {}", name, failure.toString());
+            rooms.remove(name);
+            broker.unsubscribe(name);
+            for (Subscription s : room.subscriptions.values()) {
+              s.peer.rooms.remove(name);
+            }
+            for (Room.PendingJoin pending : room.pendingJoins) {
+              Peer peer = pending.subscription().peer;
+              peer.commands.refund();
+              peer.client.send(Event.Failure.of(pending.join().ref(), Refusal.of(ErrorCode.UNAVAILABLE)));
+              resume.accept(peer);
+            }
+            return;
+          }
+          room.loaded = true;
+          room.lastDelivered = lastId;
+          room.drain();
+          List<Room.PendingJoin> waiting = List.copyOf(room.pendingJoins);
+          room.pendingJoins.clear();
+          waiting.forEach(pending -> snapshot(room, pending.subscription(), pending.join()));
+          if (!room.early.isEmpty()) {
+            scheduleGapFill(room);
+          }
+          closeIfIdle(room);
+        }, hubThread);
+  }
+
+  private void subscribe(Room room, Peer peer, Subscription subscription) {
+    room.subscriptions.put(peer, subscription);
+    User user = peer.user;
+    room.members.merge(user, 1, Integer::sum);
+    Runnable pendingLeave = room.leaving.remove(user);
+    if (pendingLeave != null) {
+      pendingLeave.run(); // cancels it: the user never appeared to leave
+    }
+  }
+
+  /** Sends an event to every socket in the room except the user's own. */
+  void announce(Room room, User user, Event event) {
+    for (Subscription s : room.subscriptions.values()) {
+      if (s.peer.user != user && !s.peer.client.plainText()) {
+        s.peer.client.send(event);
+      }
+    }
+  }
+
+  private void snapshot(Room room, Subscription sub, Command.Join join) {
+    long lastId = room.lastDelivered;
+    Long since = join.since();
+    if (sub.peer.client.plainText()) {
+      snapshotReady(room, sub, join, lastId, List.of(), null, null);
+      return;
+    }
+    if (since != null && since <= lastId && lastId - since <= MAX_RECOVERY) {
+      store.range(room.name, since, lastId, MAX_RECOVERY).whenCompleteAsync(
+          (messages, failure) -> snapshotReady(room, sub, join, lastId, messages, true, failure), hubThread);
+    } else {
+      store.before(room.name, lastId + 1, JOIN_MESSAGES).whenCompleteAsync(
+          (page, failure) -> snapshotReady(room, sub, join, lastId, page == null ? null : page.messages(),
+              since == null ? null : false, failure), hubThread);
+    }
+  }
+
+  private void snapshotReady(Room room, Subscription sub, Command.Join join, long lastId, List<Message> messages,
+      Boolean recovered, Throwable failure) {
+    if (sub.peer.closed) {
+      return;
+    }
+    if (sub.peer.rooms.get(room.name) == sub) {
+      answerJoin(room, sub, join, lastId, messages, recovered, failure);
+    }
+    resume.accept(sub.peer);
+  }
+
+  private void answerJoin(Room room, Subscription sub, Command.Join join, long lastId, List<Message> messages,
+      Boolean recovered, Throwable failure) {
+    if (failure != null) {
+      log.warn("Could not load the join snapshot of room {}: {}", room.name, failure.toString());
+      sub.peer.commands.refund();
+      sub.peer.client.send(Event.Failure.of(join.ref(), Refusal.of(ErrorCode.UNAVAILABLE)));
+      if (!sub.snapshotFailed()) {
+        unsubscribe(sub.peer, room.name, false);
+      }
+      return;
+    }
+    sub.snapshotLoaded(new Event.Joined(join.ref(), room.name, room.memberNames(), lastId, messages, recovered));
+    User user = sub.peer.user;
+    if (room.announced.add(user)) {
+      // Announced only once the join succeeded, so a failed join is never seen by the room.
+      announce(room, user, new Event.Presence(room.name, user.name, true));
+    }
+  }
+
+  /**
+   * Takes a socket out of a room. When it was its user's last socket there, the user leaves
+   * the member list: at once, or after a grace period when the socket merely disconnected,
+   * so that a reloading tab does not flicker out and back in.
+   */
+  void unsubscribe(Peer peer, String roomName, boolean graceful) {
+    peer.rooms.remove(roomName);
+    Room room = rooms.get(roomName);
+    if (room == null || room.subscriptions.remove(peer) == null) {
+      return;
+    }
+    User user = peer.user;
+    int sockets = room.members.get(user) - 1;
+    room.members.put(user, sockets);
+    if (sockets == 0) {
+      if (graceful && leaveGraceMillis > 0) {
+        Runnable timer = scheduler.schedule(leaveGraceMillis, () -> {
+          room.leaving.remove(user);
+          memberLeft(room, user);
+        });
+        room.leaving.put(user, timer);
+      } else {
+        memberLeft(room, user);
+      }
+    }
+  }
+
+  private void memberLeft(Room room, User user) {
+    if (room.members.getOrDefault(user, 0) != 0) {
+      return;
+    }
+    room.members.remove(user);
+    if (room.announced.remove(user)) {
+      announce(room, user, new Event.Presence(room.name, user.name, false));
+    }
+    closeIfIdle(room);
+  }
+
+  private void closeIfIdle(Room room) {
+    if (room.idle() && rooms.get(room.name) == room) {
+      rooms.remove(room.name);
+      if (room.gapTimer != null) {
+        room.gapTimer.run();
+      }
+      broker.unsubscribe(room.name);
+    }
+  }
+
+  void onBrokerMessage(Message m) {
+    Room room = rooms.get(m.room());
+    if (room != null && room.accept(m)) {
+      scheduleGapFill(room);
+    }
+  }
+
+  /** Gives a missing id a moment to arrive, then reads it from the store; a room that cannot be filled is closed. */
+  private void scheduleGapFill(Room room) {
+    if (room.gapTimer != null) {
+      return;
+    }
+    room.gapTimer = scheduler.schedule(GAP_WAIT_MILLIS, () -> {
+      room.gapTimer = null;
+      if (room.early.isEmpty() || rooms.get(room.name) != room) {
+        return;
+      }
+      long upTo = room.early.firstKey() - 1;
+      store.range(room.name, room.lastDelivered, upTo, (int) Math.min(10_000, upTo - room.lastDelivered))
+          .whenCompleteAsync((missing, failure) -> fillGap(room, upTo, missing, failure), hubThread);
+    });
+  }
+
+  private void fillGap(Room room, long upTo, List<Message> missing, Throwable failure) {
+    if (failure == null) {
+      missing.forEach(m -> room.early.putIfAbsent(m.id(), m));
+      room.drain();
+    }
+    if (room.lastDelivered >= upTo) {
+      if (!room.early.isEmpty()) {
+        scheduleGapFill(room);
+      }
+      return;
+    }
+    log.error("Room {} is missing messages {} to {} and the store cannot supply them; closing its sockets",
+        room.name, room.lastDelivered + 1, upTo);
+    for (Subscription s : List.copyOf(room.subscriptions.values())) {
+      s.peer.client.close(1011, "could not deliver every message of " + room.name);
+    }
+  }
+}

@@ -39,6 +39,8 @@ public final class ChatHub {
   static final long SESSION_EXPIRY_MILLIS = 30L * 24 * 3600 * 1000;
   /** How often online sessions are recorded as seen; far below {@link #NAME_HOLD_MILLIS}. */
   static final long SESSION_TOUCH_MILLIS = 3600L * 1000;
+  /** How often open rooms are compared with the store, for messages the broker lost. */
+  static final long RESYNC_MILLIS = 10_000;
   static final long TYPING_INTERVAL_NANOS = 3_000_000_000L;
   static final int DEFAULT_HISTORY = 50;
   static final int MAX_HISTORY = 100;
@@ -77,6 +79,13 @@ public final class ChatHub {
     this.rooms = new Rooms(store, broker, scheduler, hubThread, leaveGraceMillis, this::resume);
     broker.start(m -> hubThread.execute(() -> rooms.onBrokerMessage(m)));
     scheduler.schedule(SESSION_TOUCH_MILLIS, this::touchOnlineSessions);
+    scheduler.schedule(RESYNC_MILLIS, this::resync);
+  }
+
+  /** Catches up every open room with the store, now and then, for publishes the broker lost. */
+  private void resync() {
+    rooms.resync();
+    scheduler.schedule(RESYNC_MILLIS, this::resync);
   }
 
   /**
@@ -321,28 +330,46 @@ public final class ChatHub {
     NewMessage message = new NewMessage(send.room(), user.key, send.cid(), user.name, send.text(), scheduler.now());
     sendsInFlight++;
     store.append(message).whenCompleteAsync((appended, failure) -> {
-      sendFinished();
       if (failure != null) {
+        sendFinished();
         log.warn("Could not store a message for room {}: {}", send.room(), failure.toString());
-        if (cidKey != null) {
-          recentSends.remove(cidKey, outcome);
-        }
+        forgetSend(cidKey, outcome, failure);
         peer.sends.refund();
-        outcome.completeExceptionally(failure);
         acknowledge(peer, ref, null, failure);
         return;
       }
-      outcome.complete(appended.message());
-      acknowledge(peer, ref, appended.message(), null);
+      Message committed = appended.message();
+      // The sender's own socket sees its ack before the message, whichever reaches it first.
+      Subscription own = peer.rooms.get(send.room());
+      if (own != null) {
+        own.awaitAck(committed.id());
+      }
       // A duplicate is published again: its first attempt may have committed without being
       // published (its outcome was unknown), and receivers drop ids they already delivered.
-      broker.publish(appended.message()).whenCompleteAsync((ok, lost) -> {
+      broker.publish(committed).whenCompleteAsync((ok, lost) -> {
+        sendFinished();
         if (lost != null) {
-          // Committed but not fanned out: receivers fill the gap from the store when the next message arrives.
-          log.warn("Could not publish message {} of room {}: {}", appended.message().id(), send.room(), lost.toString());
+          // Committed but not fanned out: the room fills the gap from the store; the sender
+          // hears `unavailable`, and a retry with the same cid publishes it again.
+          log.warn("Could not publish message {} of room {}: {}", committed.id(), send.room(), lost.toString());
+          forgetSend(cidKey, outcome, lost);
+          acknowledge(peer, ref, null, lost);
+        } else {
+          outcome.complete(committed);
+          acknowledge(peer, ref, committed, null);
+        }
+        if (own != null) {
+          own.ackSent(committed.id());
         }
       }, hubThread);
     }, hubThread);
+  }
+
+  private void forgetSend(String cidKey, CompletableFuture<Message> outcome, Throwable failure) {
+    if (cidKey != null) {
+      recentSends.remove(cidKey, outcome);
+    }
+    outcome.completeExceptionally(failure);
   }
 
   private void sendFinished() {

@@ -270,4 +270,31 @@ final class Rooms {
       s.peer.client.close(1011, "could not deliver every message of " + room.name);
     }
   }
+
+  /**
+   * Compares every open room with the store and fills what the broker did not bring: a
+   * publish lost with no later message to reveal the gap, or a broker outage. Cheap: one
+   * last-id read per open room.
+   */
+  void resync() {
+    for (Room room : List.copyOf(rooms.values())) {
+      if (!room.loaded) {
+        continue;
+      }
+      store.lastId(room.name).whenCompleteAsync((lastId, failure) -> {
+        if (failure != null || rooms.get(room.name) != room || lastId <= room.lastDelivered) {
+          return;
+        }
+        store.range(room.name, room.lastDelivered, lastId, 10_000).whenCompleteAsync((missing, lost) -> {
+          if (lost == null && rooms.get(room.name) == room) {
+            missing.forEach(m -> room.early.putIfAbsent(m.id(), m));
+            room.drain();
+            if (!room.early.isEmpty()) {
+              scheduleGapFill(room);
+            }
+          }
+        }, hubThread);
+      }, hubThread);
+    }
+  }
 }

@@ -1,13 +1,16 @@
 package dev.parley.chat;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * One socket's place in one room: the live stream after its {@code joined} snapshot.
  *
  * <p>While a snapshot is loading, live messages wait here; once the {@code joined} goes out
  * they follow it, skipping whatever the snapshot already held. So the socket sees every id
- * once, in order, and nothing before its {@code joined}.
+ * once, in order, and nothing before its {@code joined}. Likewise the stream waits at the
+ * socket's own message until that message's ack has gone out.
  */
 final class Subscription {
   /** How many live messages may wait for a slow snapshot before the socket is given up. */
@@ -18,6 +21,8 @@ final class Subscription {
   private long lastSent;
   private boolean delivered;
   private final ArrayDeque<Event.Posted> waiting = new ArrayDeque<>();
+  /** Ids of this socket's own messages whose ack has not gone out yet (usually none or one). */
+  private final Set<Long> awaitingAck = new HashSet<>(2);
 
   Subscription(Peer peer) {
     this.peer = peer;
@@ -29,12 +34,29 @@ final class Subscription {
 
   /** Offers a live message; returns {@code false} if the socket can no longer be kept in order. */
   boolean offer(Event.Posted m) {
-    if (loadingSnapshots > 0) {
+    if (loadingSnapshots > 0 || !waiting.isEmpty() || awaitingAck.contains(m.message().id())) {
       waiting.add(m);
       return waiting.size() <= MAX_WAITING;
     }
     sendIfNew(m);
     return true;
+  }
+
+  /** This socket sent message {@code id}: hold the stream at it until its ack has gone out. */
+  void awaitAck(long id) {
+    awaitingAck.add(id);
+  }
+
+  /** The ack (or the refusal) of this socket's message {@code id} went out. */
+  void ackSent(long id) {
+    awaitingAck.remove(id);
+    drain();
+  }
+
+  private void drain() {
+    while (loadingSnapshots == 0 && !waiting.isEmpty() && !awaitingAck.contains(waiting.peek().message().id())) {
+      sendIfNew(waiting.poll());
+    }
   }
 
   /** Sends the {@code joined} that covers messages up to its {@code lastId}, then whatever waited. */
@@ -43,11 +65,7 @@ final class Subscription {
     delivered = true;
     peer.client.send(joined);
     lastSent = Math.max(lastSent, joined.lastId());
-    if (loadingSnapshots == 0) {
-      while (!waiting.isEmpty()) {
-        sendIfNew(waiting.poll());
-      }
-    }
+    drain();
   }
 
   /**
@@ -56,10 +74,8 @@ final class Subscription {
    */
   boolean snapshotFailed() {
     loadingSnapshots--;
-    if (loadingSnapshots == 0 && delivered) {
-      while (!waiting.isEmpty()) {
-        sendIfNew(waiting.poll());
-      }
+    if (delivered) {
+      drain();
     }
     return delivered || loadingSnapshots > 0;
   }

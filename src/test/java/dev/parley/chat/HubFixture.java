@@ -2,6 +2,7 @@ package dev.parley.chat;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.broker.Broker;
 import dev.parley.broker.InProcessBroker;
 import dev.parley.store.NewMessage;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ final class HubFixture {
   final EventLoop loop = new EventLoop();
   final ManualScheduler clock = new ManualScheduler(loop);
   final FlakyStore store = new FlakyStore();
-  final InProcessBroker broker = new InProcessBroker();
+  final Broker broker;
   final ChatHub hub;
   private int refs;
   private int clients;
@@ -33,6 +34,11 @@ final class HubFixture {
   }
 
   HubFixture(Limits limits, long leaveGraceMillis) {
+    this(limits, leaveGraceMillis, new InProcessBroker());
+  }
+
+  HubFixture(Limits limits, long leaveGraceMillis, Broker broker) {
+    this.broker = broker;
     hub = new ChatHub(store, broker, limits, clock, loop, leaveGraceMillis);
   }
 

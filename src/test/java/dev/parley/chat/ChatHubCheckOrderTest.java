@@ -47,8 +47,7 @@ class ChatHubCheckOrderTest {
   @Test
   void textComesBeforeTheRate() {
     HubFixture f = scarce();
-    FakeClient a = f.connect();
-    f.join(a, "lobby");
+    FakeClient a = f.joined("lobby");
     f.send(a, "lobby", "only one");
     assertEquals(ErrorCode.EMPTY, f.refused(a, ref -> new Command.Send(ref, "lobby", BLANK, null)));
     assertEquals(ErrorCode.TOO_LONG, f.refused(a, ref -> new Command.Send(ref, "lobby", "elevenchars", null)));
@@ -80,8 +79,7 @@ class ChatHubCheckOrderTest {
   @Test
   void membershipComesBeforeTheRateForLeave() {
     HubFixture f = scarce();
-    FakeClient a = f.connect();
-    f.join(a, "lobby");
+    FakeClient a = f.joined("lobby");
     assertEquals(ErrorCode.NOT_JOINED, f.refused(a, ref -> new Command.Leave(ref, "other")));
     assertEquals(ErrorCode.RATE_LIMITED, f.refused(a, ref -> new Command.Leave(ref, "lobby")));
   }

@@ -22,12 +22,18 @@ class ChatHubJoinTest {
     return LongStream.rangeClosed(from, to).boxed().toList();
   }
 
+  /** A fresh connection's {@code joined} for lobby with {@code since}, after {@code committed} messages were stored there. */
+  private static Event.Joined joinLobbySince(int committed, Long since) {
+    HubFixture f = new HubFixture();
+    f.commit("lobby", committed);
+    return f.join(f.connect(), "lobby", since);
+  }
+
   @Test
   void joinAnswersWithTheMembersTheLastIdAndTheLatestMessages() {
     HubFixture f = new HubFixture();
     f.commit("lobby", 3);
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
+    FakeClient b = f.joined("lobby");
     FakeClient a = f.connect();
     String ref = f.ref();
     f.handle(a, new Command.Join(ref, "lobby", null));
@@ -70,27 +76,21 @@ class ChatHubJoinTest {
 
   @Test
   void joinWithSinceEqualToTheLastIdRecoversNothingMissing() {
-    HubFixture f = new HubFixture();
-    f.commit("lobby", 7);
-    Event.Joined joined = f.join(f.connect(), "lobby", 7L);
+    Event.Joined joined = joinLobbySince(7, 7L);
     assertEquals(Boolean.TRUE, joined.recovered());
     assertEquals(List.of(), joined.messages());
   }
 
   @Test
   void fiveHundredMissedMessagesAreStillRecovered() {
-    HubFixture f = new HubFixture();
-    f.commit("lobby", 600);
-    Event.Joined joined = f.join(f.connect(), "lobby", 100L);
+    Event.Joined joined = joinLobbySince(600, 100L);
     assertEquals(Boolean.TRUE, joined.recovered());
     assertEquals(range(101, 600), ids(joined));
   }
 
   @Test
   void moreThan500MissedGivesTheLatest50NotRecovered() {
-    HubFixture f = new HubFixture();
-    f.commit("lobby", 600);
-    Event.Joined joined = f.join(f.connect(), "lobby", 99L);
+    Event.Joined joined = joinLobbySince(600, 99L);
     assertEquals(Boolean.FALSE, joined.recovered());
     assertEquals(600, joined.lastId());
     assertEquals(range(551, 600), ids(joined));
@@ -98,9 +98,7 @@ class ChatHubJoinTest {
 
   @Test
   void sinceBeyondTheLastIdGivesTheLatest50NotRecovered() {
-    HubFixture f = new HubFixture();
-    f.commit("lobby", 60);
-    Event.Joined joined = f.join(f.connect(), "lobby", 61L);
+    Event.Joined joined = joinLobbySince(60, 61L);
     assertEquals(Boolean.FALSE, joined.recovered());
     assertEquals(60, joined.lastId());
     assertEquals(range(11, 60), ids(joined));
@@ -108,9 +106,7 @@ class ChatHubJoinTest {
 
   @Test
   void sinceZeroRecoversAWholeYoungRoom() {
-    HubFixture f = new HubFixture();
-    f.commit("lobby", 3);
-    Event.Joined joined = f.join(f.connect(), "lobby", 0L);
+    Event.Joined joined = joinLobbySince(3, 0L);
     assertEquals(Boolean.TRUE, joined.recovered());
     assertEquals(range(1, 3), ids(joined));
   }
@@ -183,8 +179,7 @@ class ChatHubJoinTest {
   @Test
   void aRejoinWithSinceRecoversWithoutDuplicatingTheLiveStream() {
     HubFixture f = new HubFixture();
-    FakeClient a = f.connect();
-    f.join(a, "lobby");
+    FakeClient a = f.joined("lobby");
     f.send(a, "lobby", "one");
     f.send(a, "lobby", "two");
     Event.Joined again = f.join(a, "lobby", 1L);
@@ -197,8 +192,7 @@ class ChatHubJoinTest {
   @Test
   void aRoomLeftByEveryoneIsForgottenAndReopensWithItsHistory() {
     HubFixture f = new HubFixture();
-    FakeClient a = f.connect();
-    f.join(a, "lobby");
+    FakeClient a = f.joined("lobby");
     f.send(a, "lobby", "one");
     f.handle(a, new Command.Leave(f.ref(), "lobby"));
     assertFalse(f.hub.memberCounts().containsKey("lobby"));

@@ -76,8 +76,7 @@ class ChatHubMessagingTest {
   @Test
   void idsRiseOneByOnePerRoom() {
     HubFixture f = new HubFixture();
-    FakeClient a = f.connect();
-    f.join(a, "one");
+    FakeClient a = f.joined("one");
     f.join(a, "two");
     assertEquals(1, f.send(a, "one", "x").id());
     assertEquals(2, f.send(a, "one", "x").id());
@@ -90,8 +89,7 @@ class ChatHubMessagingTest {
   @Test
   void sendTypingAndLeaveNeedTheRoomJoined() {
     HubFixture f = new HubFixture();
-    FakeClient a = f.connect();
-    f.join(a, "joined");
+    FakeClient a = f.joined("joined");
     assertEquals(ErrorCode.NOT_JOINED, f.refused(a, ref -> new Command.Send(ref, "lobby", "hi", null)));
     assertEquals(ErrorCode.NOT_JOINED, f.refused(a, ref -> new Command.Typing(ref, "lobby")));
     assertEquals(ErrorCode.NOT_JOINED, f.refused(a, ref -> new Command.Leave(ref, "lobby")));
@@ -151,14 +149,11 @@ class ChatHubMessagingTest {
   @Test
   void aRetryFromANewConnectionOfTheSameSessionGetsTheOriginalAckWithoutAToken() {
     HubFixture f = new HubFixture(new Limits(4000, 1, 1, 50, 10, 50));
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
-    FakeClient before = f.connect("sid-a");
-    f.join(before, "lobby");
+    FakeClient b = f.joined("lobby");
+    FakeClient before = f.joined("sid-a", "lobby");
     Event.Ack first = f.send(before, "lobby", "hi", "cid-1");
     f.disconnect(before);
-    FakeClient after = f.connect("sid-a");
-    f.join(after, "lobby");
+    FakeClient after = f.joined("sid-a", "lobby");
     f.send(after, "lobby", "spends the only token");
     assertEquals(first.id(), f.send(after, "lobby", "hi", "cid-1").id());
     assertEquals(List.of(1L, 2L), b.posted("lobby"));
@@ -192,8 +187,7 @@ class ChatHubMessagingTest {
   @Test
   void aMessageCarriesTheSendersNameAtTheTimeOfSending() {
     HubFixture f = new HubFixture();
-    FakeClient a = f.connect();
-    f.join(a, "lobby");
+    FakeClient a = f.joined("lobby");
     f.send(a, "lobby", "before");
     f.nick(a, "Alice");
     f.send(a, "lobby", "after");

@@ -73,8 +73,7 @@ class ChatHubNameRacesTest {
     FakeClient holder = f.connect("sid-h");
     f.nick(holder, "Alice");
     f.disconnect(holder); // Alice stays held in the store for 7 days
-    FakeClient a = f.connect();
-    f.join(a, "lobby");
+    FakeClient a = f.joined("lobby");
     f.store.hold.add(FlakyStore.Op.NAMES);
     f.handle(a, new Command.Nick("n", "Alice"));
     f.handle(a, new Command.Send("s", "lobby", "still me", null));

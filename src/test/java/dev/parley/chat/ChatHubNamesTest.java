@@ -191,8 +191,7 @@ class ChatHubNamesTest {
     // still lists the user under the old name, so the eventual leave must name someone the
     // room mates know: either they get the nick event, or the leave carries the listed name.
     HubFixture f = new HubFixture(Limits.defaults(), 2000);
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
+    FakeClient b = f.joined("lobby");
     FakeClient tab1 = f.connect("sid-a");
     FakeClient tab2 = f.connect("sid-a");
     f.join(tab1, "lobby");

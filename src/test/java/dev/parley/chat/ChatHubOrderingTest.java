@@ -63,8 +63,7 @@ class ChatHubOrderingTest {
   @Test
   void aGapTheStoreCannotFillClosesTheRoomsSocketsWith1011RatherThanSkip() {
     joinBoth();
-    FakeClient elsewhere = f.connect();
-    f.join(elsewhere, "other");
+    FakeClient elsewhere = f.joined("other");
     List<Message> m = f.commit("lobby", 1);
     f.broker.publish(m.get(0));
     f.broker.publish(new Message("lobby", 3, "ghost", "from nowhere", f.clock.now()));

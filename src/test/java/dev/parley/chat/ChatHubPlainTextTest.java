@@ -14,8 +14,7 @@ class ChatHubPlainTextTest {
   @Test
   void aPlainTextConnectionIsAMemberOfGeneralAtOnce() {
     HubFixture f = new HubFixture();
-    FakeClient ws = f.connect();
-    f.join(ws, "general");
+    FakeClient ws = f.joined("general");
     FakeClient plain = f.connectPlain();
     assertEquals(List.of("join " + plain.name()), ws.presence("general"));
     assertTrue(f.who(ws, "general").contains(plain.name()));
@@ -27,8 +26,7 @@ class ChatHubPlainTextTest {
   void aPlainTextConnectionHearsMessagesButNotPresenceTypingOrOthersRenames() {
     HubFixture f = new HubFixture(HubFixture.UNLIMITED);
     FakeClient plain = f.connectPlain();
-    FakeClient ws = f.connect();
-    f.join(ws, "general");
+    FakeClient ws = f.joined("general");
     f.handle(ws, new Command.Typing(f.ref(), "general"));
     f.nick(ws, "Alice");
     f.send(ws, "general", "hello");
@@ -42,8 +40,7 @@ class ChatHubPlainTextTest {
   @Test
   void aPlainTextSendReachesWsSocketsInGeneral() {
     HubFixture f = new HubFixture();
-    FakeClient ws = f.connect();
-    f.join(ws, "general");
+    FakeClient ws = f.joined("general");
     FakeClient plain = f.connectPlain();
     Event.Ack ack = f.send(plain, "general", "from the terminal");
     assertEquals(List.of(ack.id()), ws.posted("general"));

@@ -14,11 +14,9 @@ class ChatHubPresenceTest {
   @Test
   void aUsersArrivalIsAnnouncedToTheOthersOnly() {
     HubFixture f = new HubFixture();
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
+    FakeClient b = f.joined("lobby");
     FakeClient a1 = f.connect("sid-a");
-    FakeClient a2 = f.connect("sid-a");
-    f.join(a2, "elsewhere");
+    FakeClient a2 = f.joined("sid-a", "elsewhere");
 
     f.join(a1, "lobby");
 
@@ -30,8 +28,7 @@ class ChatHubPresenceTest {
   @Test
   void aSecondSocketOfTheSameSessionJoiningIsNotAnnouncedAgain() {
     HubFixture f = new HubFixture();
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
+    FakeClient b = f.joined("lobby");
     FakeClient a1 = f.connect("sid-a");
     FakeClient a2 = f.connect("sid-a");
     f.join(a1, "lobby");
@@ -46,8 +43,7 @@ class ChatHubPresenceTest {
     FakeClient a2 = f.connect("sid-a");
     f.join(a1, "lobby");
     f.join(a2, "lobby");
-    FakeClient c = f.connect();
-    f.join(c, "lobby");
+    FakeClient c = f.joined("lobby");
     assertEquals(List.of("join " + c.name()), a1.presence("lobby"));
     assertEquals(List.of("join " + c.name()), a2.presence("lobby"));
   }
@@ -55,8 +51,7 @@ class ChatHubPresenceTest {
   @Test
   void onlyTheLastSocketLeavingIsAnnounced() {
     HubFixture f = new HubFixture();
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
+    FakeClient b = f.joined("lobby");
     FakeClient a1 = f.connect("sid-a");
     FakeClient a2 = f.connect("sid-a");
     FakeClient a3 = f.connect("sid-a");
@@ -78,10 +73,8 @@ class ChatHubPresenceTest {
   @Test
   void withAGraceADisconnectIsAnnouncedOnlyAfterIt() {
     HubFixture f = new HubFixture(Limits.defaults(), 2000);
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
-    FakeClient a = f.connect("sid-a");
-    f.join(a, "lobby");
+    FakeClient b = f.joined("lobby");
+    FakeClient a = f.joined("sid-a", "lobby");
     b.clear();
 
     f.disconnect(a);
@@ -97,10 +90,8 @@ class ChatHubPresenceTest {
   @Test
   void aReconnectWithinTheGraceIsNeitherALeaveNorAJoin() {
     HubFixture f = new HubFixture(Limits.defaults(), 2000);
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
-    FakeClient a = f.connect("sid-a");
-    f.join(a, "lobby");
+    FakeClient b = f.joined("lobby");
+    FakeClient a = f.joined("sid-a", "lobby");
     b.clear();
 
     f.disconnect(a);
@@ -119,10 +110,8 @@ class ChatHubPresenceTest {
   @Test
   void anExplicitLeaveIsAnnouncedAtOnceEvenWithAGrace() {
     HubFixture f = new HubFixture(Limits.defaults(), 2000);
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
-    FakeClient a = f.connect("sid-a");
-    f.join(a, "lobby");
+    FakeClient b = f.joined("lobby");
+    FakeClient a = f.joined("sid-a", "lobby");
     f.handle(a, new Command.Leave(f.ref(), "lobby"));
     assertEquals(List.of("join " + a.name(), "leave " + a.name()), b.presence("lobby"));
   }
@@ -130,10 +119,8 @@ class ChatHubPresenceTest {
   @Test
   void aConnectionWithoutASessionLeavesAtOnceEvenWithAGrace() {
     HubFixture f = new HubFixture(Limits.defaults(), 2000);
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
-    FakeClient guest = f.connect();
-    f.join(guest, "lobby");
+    FakeClient b = f.joined("lobby");
+    FakeClient guest = f.joined("lobby");
     f.disconnect(guest);
     assertEquals(List.of("join " + guest.name(), "leave " + guest.name()), b.presence("lobby"));
   }
@@ -173,8 +160,7 @@ class ChatHubPresenceTest {
   @Test
   void anOverLimitTypingIsDroppedSilently() {
     HubFixture f = new HubFixture(new Limits(4000, 20, 2, 1, 0.001, 50));
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
+    FakeClient b = f.joined("lobby");
     FakeClient a = f.connect();
     f.join(a, "lobby"); // takes the only command token
     f.handle(a, new Command.Typing(f.ref(), "lobby"));

@@ -12,8 +12,7 @@ class ChatHubRateLimitTest {
   @Test
   void sendsAreRateLimitedAfterTheBurstUntilTheBucketRefills() {
     HubFixture f = new HubFixture(new Limits(4000, 3, 1, 50, 10, 50));
-    FakeClient a = f.connect();
-    f.join(a, "lobby");
+    FakeClient a = f.joined("lobby");
     for (int i = 0; i < 3; i++) {
       f.send(a, "lobby", "burst " + i);
     }
@@ -41,8 +40,7 @@ class ChatHubRateLimitTest {
   @Test
   void otherCommandsAreRateLimitedAfterTheirBurstUntilTheBucketRefills() {
     HubFixture f = new HubFixture(new Limits(4000, 20, 2, 3, 10, 50));
-    FakeClient a = f.connect();
-    f.join(a, "lobby");
+    FakeClient a = f.joined("lobby");
     f.who(a, "lobby");
     f.handle(a, new Command.History("h", "lobby", null, null));
     a.reply("h", Event.History.class);

@@ -31,8 +31,7 @@ class ChatHubSlowStoreTest {
 
   @Test
   void aRetryRacingTheOriginalSendGetsTheSameAckAndOneMessage() {
-    FakeClient a = f.connect();
-    f.join(a, "lobby");
+    FakeClient a = f.joined("lobby");
     f.store.hold.add(FlakyStore.Op.APPEND);
     String first = f.ref();
     String retry = f.ref();

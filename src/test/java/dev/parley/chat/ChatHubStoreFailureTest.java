@@ -70,8 +70,7 @@ class ChatHubStoreFailureTest {
   void aSendAnsweredUnavailableCostsNoToken() {
     // Only accepted sends take a token; a retry after unavailable must not be rate limited for it.
     HubFixture f = new HubFixture(new Limits(4000, 1, 1, 50, 10, 50));
-    FakeClient a = f.connect();
-    f.join(a, "lobby");
+    FakeClient a = f.joined("lobby");
     f.store.appendFailure = FlakyStore.AppendFailure.BEFORE_COMMIT;
     assertEquals(ErrorCode.UNAVAILABLE, f.refused(a, ref -> new Command.Send(ref, "lobby", "hi", "cid-1")));
     f.store.appendFailure = FlakyStore.AppendFailure.NONE;
@@ -93,8 +92,7 @@ class ChatHubStoreFailureTest {
   @Test
   void aJoinAnsweredUnavailableIsNotAnnouncedToTheRoom() {
     HubFixture f = new HubFixture();
-    FakeClient b = f.connect();
-    f.join(b, "lobby");
+    FakeClient b = f.joined("lobby");
     FakeClient a = f.connect();
     f.store.failReads = true;
     assertEquals(ErrorCode.UNAVAILABLE, f.refused(a, ref -> new Command.Join(ref, "lobby", null)));

@@ -54,6 +54,18 @@ final class HubFixture {
     return client;
   }
 
+  /** A connection without a session that has joined {@code room}. */
+  FakeClient joined(String room) {
+    return joined(null, room);
+  }
+
+  /** A /ws connection acting as session {@code sid} (or none) that has joined {@code room}. */
+  FakeClient joined(String sid, String room) {
+    FakeClient client = connect(sid);
+    join(client, room);
+    return client;
+  }
+
   /** A plain-text /chat connection. */
   FakeClient connectPlain() {
     FakeClient client = new FakeClient("plain#" + ++clients, true);

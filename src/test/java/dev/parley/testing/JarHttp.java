@@ -3,11 +3,7 @@ package dev.parley.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,26 +11,13 @@ import java.util.Optional;
 
 /** Plain HTTP against a server on a port (such as a {@link JarProcess}): GETs, the session cookie, paged history. */
 public final class JarHttp {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private JarHttp() {}
 
   /** GET {@code path} on 127.0.0.1:{@code port}, with optional header name/value pairs. */
   public static HttpResponse<String> get(int port, String path, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(WsClient.WAIT).GET();
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException("GET " + path + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Http.get("http://127.0.0.1:" + port + path, path, headers);
   }
 
   /** GET {@code path} and parse the body as JSON, insisting on status 200. */

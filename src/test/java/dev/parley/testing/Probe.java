@@ -1,9 +1,5 @@
 package dev.parley.testing;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.OptionalDouble;
@@ -11,28 +7,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Plain HTTP requests to a test server, its Prometheus metrics, and bounded waits for a condition. */
 public final class Probe {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
+  private static final Pattern CONNECTIONS = Pattern.compile("(?m)^parley_connections(?:\\{[^}]*\\})? (\\S+)$");
   private Probe() {}
 
   /** GET {@code path} with optional header name/value pairs; the body as text. */
   public static HttpResponse<String> get(TestServer server, String path, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.http(path)))
-        .timeout(WsClient.WAIT).GET();
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException("GET " + path + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Http.get(server.http(path), path, headers);
   }
 
   /** The text of {@code /metrics}. */
@@ -61,6 +46,21 @@ public final class Probe {
   /** The value of one series on the server's {@code /metrics} now (NaN when absent). */
   public static double metric(TestServer server, String series) {
     return value(metrics(server), series).orElse(Double.NaN);
+  }
+
+  /** Waits until the server counts this many open WebSockets (it notices a close asynchronously). */
+  public static void awaitConnections(TestServer server, int expected) {
+    long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
+    String page = "";
+    while (System.nanoTime() < deadline) {
+      page = metrics(server);
+      Matcher m = CONNECTIONS.matcher(page);
+      if (m.find() && Double.parseDouble(m.group(1)) == expected) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    throw new AssertionError("the server never counted " + expected + " connections:\n" + page);
   }
 
   /** Polls {@code condition} until it holds, failing after {@code wait}. */

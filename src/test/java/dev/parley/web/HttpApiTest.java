@@ -7,32 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.testing.Probe;
-import dev.parley.testing.TestServer;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.WsClient;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The HTTP endpoints besides the page: health, readiness, metrics and the rooms API. */
 @Timeout(60)
-class HttpApiTest {
+class HttpApiTest extends ServerPerTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
   private static JsonNode json(HttpResponse<String> response) {
     try {
       return MAPPER.readTree(response.body());

@@ -6,33 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.Probe;
-import dev.parley.testing.TestServer;
+import dev.parley.testing.ServerPerTest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** GET /: the browser client, its security headers and the session cookie; and the 404 page. */
 @Timeout(60)
-class HttpPageTest {
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
+class HttpPageTest extends ServerPerTest {
   /** The parley_sid Set-Cookie header of a response, if any. */
   private static Optional<String> sessionCookie(HttpResponse<String> response) {
     return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("parley_sid=")).findFirst();

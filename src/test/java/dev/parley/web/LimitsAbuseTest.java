@@ -6,33 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.testing.TestServer;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.WsClient;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The send rate limit and the malformed-frame limit, with the default configuration. */
 @Timeout(60)
-class LimitsAbuseTest {
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
+class LimitsAbuseTest extends ServerPerTest {
   @Test
   void aSendFloodIsAnsweredRateLimitedAndTheConnectionStaysOpen() {
     try (WsClient client = WsClient.json(server)) {

@@ -5,27 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The tutorial's plain-text chat on {@code /chat}, and how it shares {@code general} with {@code /ws}. */
 @Timeout(60)
-class PlainChatTest {
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(TestServer::unlimited);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+class PlainChatTest extends ServerPerTest {
+  PlainChatTest() {
+    super(TestServer::unlimited);
   }
 
   /** Asks for /who until every expected socket is listed: sockets connect asynchronously. */

@@ -1,10 +1,14 @@
 package dev.parley.web;
 
+import static dev.parley.testing.WsSteps.connected;
+import static dev.parley.testing.WsSteps.ids;
+import static dev.parley.testing.WsSteps.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
 import java.util.ArrayList;
@@ -15,8 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,32 +28,17 @@ import org.junit.jupiter.api.Timeout;
  * and no live message before their {@code joined}.
  */
 @Timeout(60)
-class WsDeliveryOrderTest {
+class WsDeliveryOrderTest extends ServerPerTest {
+  WsDeliveryOrderTest() {
+    super(TestServer::unlimited);
+  }
+
   private static final String ROOM = "flood";
   private static final int TOTAL = 2000;
   private static final int SENDERS = 2;
   private static final int BATCH = 10;
   /** How many ids each late joiner with {@code since} claims to have missed. */
   private static final int MISSED = 100;
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(TestServer::unlimited);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
-  private WsClient connect() {
-    WsClient client = WsClient.json(server);
-    JsonNode hello = client.next();
-    assertEquals("hello", hello.path("type").asText(), hello.toString());
-    return client;
-  }
-
   /** Sends {@code count} messages in batches, recording the highest id acknowledged so far. */
   private static Void flood(WsClient sender, int count, AtomicLong highest) {
     for (int sent = 0; sent < count; sent += BATCH) {
@@ -78,20 +65,6 @@ class WsDeliveryOrderTest {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
-  }
-
-  private static List<Long> ids(JsonNode messages) {
-    List<Long> ids = new ArrayList<>();
-    messages.forEach(m -> ids.add(m.path("id").asLong()));
-    return ids;
-  }
-
-  private static List<Long> range(long from, long to) {
-    List<Long> ids = new ArrayList<>();
-    for (long id = from; id <= to; id++) {
-      ids.add(id);
-    }
-    return ids;
   }
 
   /** The {@code joined} answering {@code ref}; no message may come before it. */
@@ -132,12 +105,12 @@ class WsDeliveryOrderTest {
     ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
     try {
       for (int i = 0; i < SENDERS; i++) {
-        WsClient sender = connect();
+        WsClient sender = connected(server);
         sender.await("joined", sender.send("type", "join", "room", ROOM));
         senders.add(sender);
       }
       for (int i = 0; i < 6; i++) {
-        idle.add(connect());
+        idle.add(connected(server));
       }
       AtomicLong highest = new AtomicLong();
       List<Future<Void>> floods = new ArrayList<>();
@@ -191,7 +164,7 @@ class WsDeliveryOrderTest {
   @Test
   void aSocketRejoiningDuringAFloodKeepsOneGaplessLiveStream() throws Exception {
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (WsClient sender = connect(); WsClient member = connect()) {
+    try (WsClient sender = connected(server); WsClient member = connected(server)) {
       sender.await("joined", sender.send("type", "join", "room", ROOM));
       JsonNode first = member.await("joined", member.send("type", "join", "room", ROOM));
       assertEquals(0, first.path("lastId").asLong());

@@ -1,11 +1,14 @@
 package dev.parley.web;
 
+import static dev.parley.testing.WsSteps.connected;
+import static dev.parley.testing.WsSteps.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.chat.Limits;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,35 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * <p>{@code unavailable} is not covered here: the in-memory store never fails.
  */
 @Timeout(60)
-class WsErrorsTest {
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
+class WsErrorsTest extends ServerPerTest {
   // ---------------------------------------------------------------- helpers
-
-  private WsClient connect() {
-    return connect(server);
-  }
-
-  private static WsClient connect(TestServer on) {
-    WsClient client = WsClient.json(on);
-    JsonNode hello = client.next();
-    assertEquals("hello", hello.path("type").asText(), hello.toString());
-    return client;
-  }
-
-  private static void join(WsClient client, String room) {
-    client.await("joined", client.send("type", "join", "room", room));
-  }
 
   /** The next frame, which must be an error with this code answering {@code ref}. */
   private static JsonNode error(WsClient client, String ref, String code) {
@@ -110,7 +84,7 @@ class WsErrorsTest {
 
   @Test
   void framesThatAreNotAJsonObjectAreBadRequests() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       client.sendText("hello there");
       unreferencedBadRequest(client, "not JSON");
       client.sendText("{\"type\":\"who\",\"room\":");
@@ -133,7 +107,7 @@ class WsErrorsTest {
 
   @Test
   void aFrameWithContentAfterItsObjectIsABadRequest() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       client.sendText("{\"type\":\"who\",\"room\":\"general\",\"ref\":\"t1\"} {\"type\":\"join\"}");
       JsonNode frame = client.next();
       assertEquals("error", frame.path("type").asText(), "a frame is ONE JSON object, not two: " + frame);
@@ -144,7 +118,7 @@ class WsErrorsTest {
 
   @Test
   void unknownTypesAndMissingFieldsAreBadRequestsThatEchoTheRef() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       rawError(client, "u1", "bad_request", "{\"type\":\"dance\",\"ref\":\"u1\"}");
       rawError(client, "u2", "bad_request", "{\"ref\":\"u2\",\"room\":\"general\"}");
       rawError(client, "u3", "bad_request", "{\"type\":\"join\",\"ref\":\"u3\"}");
@@ -163,7 +137,7 @@ class WsErrorsTest {
 
   @Test
   void fieldsOfTheWrongJsonTypeAreBadRequests() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       rawError(client, "w1", "bad_request", "{\"type\":\"join\",\"room\":5,\"ref\":\"w1\"}");
       rawError(client, "w2", "bad_request", "{\"type\":\"join\",\"room\":[\"general\"],\"ref\":\"w2\"}");
       rawError(client, "w3", "bad_request", "{\"type\":\"join\",\"room\":\"general\",\"since\":\"3\",\"ref\":\"w3\"}");
@@ -183,7 +157,7 @@ class WsErrorsTest {
 
   @Test
   void refAndCidAreLimitedToSixtyFourCharacters() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       join(client, "general");
       String ref64 = repeat("r", 64);
       client.await("members", client.send("type", "who", "room", "general", "ref", ref64));
@@ -203,7 +177,7 @@ class WsErrorsTest {
 
   @Test
   void aTextWithAControlCharacterOrAnUnpairedSurrogateIsABadRequest() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       join(client, "general");
       rawError(client, "t1", "bad_request", "{\"type\":\"send\",\"room\":\"general\",\"text\":\"a\\u0001b\",\"ref\":\"t1\"}");
       rawError(client, "t2", "bad_request", "{\"type\":\"send\",\"room\":\"general\",\"text\":\"a\\ud800b\",\"ref\":\"t2\"}");
@@ -221,7 +195,7 @@ class WsErrorsTest {
 
   @Test
   void outOfRangeHistoryAndJoinNumbersAreBadRequests() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       error(client, client.send("type", "history", "room", "general", "limit", 0), "bad_request");
       error(client, client.send("type", "history", "room", "general", "limit", 101), "bad_request");
       error(client, client.send("type", "history", "room", "general", "limit", -5), "bad_request");
@@ -237,7 +211,7 @@ class WsErrorsTest {
 
   @Test
   void badRoomNamesAreInvalidRoom() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       for (String room : List.of("General", "-dash", "_under", "", "a b", repeat("a", 33), "café", "a.b")) {
         error(client, client.send("type", "join", "room", room), "invalid_room");
       }
@@ -254,7 +228,7 @@ class WsErrorsTest {
 
   @Test
   void badNamesAndGuestNamesAreInvalidName() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       for (String name : List.of("user12", "USER7", "User0", "", "a b", repeat("n", 33), "émile", "a/b", "user12 ")) {
         error(client, client.send("type", "nick", "name", name), "invalid_name");
       }
@@ -268,7 +242,7 @@ class WsErrorsTest {
 
   @Test
   void sendTypingAndLeaveNeedTheRoomJoinedButWhoAndHistoryDoNot() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       error(client, client.send("type", "send", "room", "general", "text", "hi"), "not_joined");
       error(client, client.send("type", "typing", "room", "general"), "not_joined");
       error(client, client.send("type", "leave", "room", "general"), "not_joined");
@@ -283,7 +257,7 @@ class WsErrorsTest {
 
   @Test
   void aFiftyFirstRoomIsTooManyRoomsEvenWithNoCommandTokenLeft() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       for (int i = 0; i < 50; i++) {
         join(client, "room" + i);
       }
@@ -296,7 +270,7 @@ class WsErrorsTest {
 
   @Test
   void blankTextsAreEmpty() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       join(client, "general");
       for (String text : List.of("", " ", "   \t\n\r ", "\u00a0", "\u3000", "\u2003\u2029")) {
         error(client, client.send("type", "send", "room", "general", "text", text), "empty");
@@ -308,7 +282,7 @@ class WsErrorsTest {
 
   @Test
   void moreThanFourThousandCodePointsIsTooLong() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       join(client, "general");
       error(client, client.send("type", "send", "room", "general", "text", repeat("a", 4001)), "too_long");
       error(client, client.send("type", "send", "room", "general", "text", repeat("😀", 4001)), "too_long");
@@ -321,7 +295,7 @@ class WsErrorsTest {
 
   @Test
   void theTwentyFirstSendOfABurstIsRateLimitedAndNotStored() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       join(client, "flood");
       List<String> refs = new ArrayList<>();
       StringBuilder burst = new StringBuilder();
@@ -354,7 +328,7 @@ class WsErrorsTest {
 
   @Test
   void theFiftyFirstCommandOfABurstIsRateLimitedAndAnOverLimitTypingIsDroppedSilently() {
-    try (TestServer slow = stingy(); WsClient client = connect(slow); WsClient other = connect(slow)) {
+    try (TestServer slow = stingy(); WsClient client = connected(slow); WsClient other = connected(slow)) {
       join(other, "general");
       for (int i = 0; i < 49; i++) {
         client.send("type", "who", "room", "general");
@@ -375,7 +349,7 @@ class WsErrorsTest {
 
   @Test
   void aNameInUseIsNameTakenCaseInsensitively() {
-    try (WsClient alice = connect(); WsClient other = connect()) {
+    try (WsClient alice = connected(server); WsClient other = connected(server)) {
       alice.await("nick", alice.send("type", "nick", "name", "Alice"));
       error(other, other.send("type", "nick", "name", "alice"), "name_taken");
       error(other, other.send("type", "nick", "name", "ALICE"), "name_taken");
@@ -388,7 +362,7 @@ class WsErrorsTest {
 
   @Test
   void shapeComesBeforeRoomPatternWhichComesBeforeMembershipWhichComesBeforeText() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       rawError(client, "o1", "bad_request",
           "{\"type\":\"send\",\"room\":\"Bad Room\",\"text\":\"\\u0001\",\"ref\":\"o1\"}");
       error(client, client.send("type", "send", "room", "Bad Room", "text", ""), "invalid_room");
@@ -402,7 +376,7 @@ class WsErrorsTest {
 
   @Test
   void textChecksComeBeforeTheRateAndTheRateBeforeNames() {
-    try (TestServer slow = stingy(); WsClient client = connect(slow); WsClient holder = connect(slow)) {
+    try (TestServer slow = stingy(); WsClient client = connected(slow); WsClient holder = connected(slow)) {
       holder.await("nick", holder.send("type", "nick", "name", "taken"));
       join(client, "general");
       String last = null;
@@ -432,7 +406,7 @@ class WsErrorsTest {
 
   @Test
   void errorsOtherThanBadRequestNeverCloseTheConnectionHoweverMany() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       for (int i = 0; i < 120; i++) {
         client.send("type", "join", "room", "Not A Room");
       }
@@ -447,7 +421,7 @@ class WsErrorsTest {
 
   @Test
   void fiftyBadRequestsAreAnsweredAndTheFiftyFirstWithinTenSecondsClosesWith1008() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       for (int i = 1; i <= 50; i++) {
         client.sendText("{\"type\":\"dance\",\"ref\":\"b" + i + "\"}");
         error(client, "b" + i, "bad_request");
@@ -460,7 +434,7 @@ class WsErrorsTest {
 
   @Test
   void onlyAcceptedSendsAndCommandsTakeATokenFromTheirBuckets() {
-    try (TestServer slow = stingy(); WsClient client = connect(slow)) {
+    try (TestServer slow = stingy(); WsClient client = connected(slow)) {
       for (int i = 0; i < 60; i++) {
         error(client, client.send("type", "join", "room", "Not A Room"), "invalid_room");
         error(client, client.send("type", "send", "room", "not-joined", "text", "x"), "not_joined");
@@ -486,7 +460,7 @@ class WsErrorsTest {
   @Test
   void atFiftyRoomsARejoinIsStillAllowedAndALeaveMakesRoomForAnother() {
     try (TestServer roomy = TestServer.start(c -> TestServer.withLimits(c, new Limits(4000, 20, 2, 500, 10, 50)));
-        WsClient client = connect(roomy)) {
+        WsClient client = connected(roomy)) {
       for (int i = 0; i < 50; i++) {
         join(client, "room" + i);
       }

@@ -1,42 +1,27 @@
 package dev.parley.web;
 
+import static dev.parley.testing.WsSteps.connected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Unknown fields are ignored, and an optional field sent as {@code null} counts as absent. */
 @Timeout(60)
-class WsFieldsTest {
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(TestServer::unlimited);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
-  private WsClient connect() {
-    WsClient client = WsClient.json(server);
-    JsonNode hello = client.next();
-    assertEquals("hello", hello.path("type").asText(), hello.toString());
-    return client;
+class WsFieldsTest extends ServerPerTest {
+  WsFieldsTest() {
+    super(TestServer::unlimited);
   }
 
   @Test
   void unknownFieldsAreIgnoredOnEveryCommand() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       String extra = ",\"colour\":\"blue\",\"nested\":{\"a\":[1,2,{\"b\":null}]},\"n\":1.5,\"flag\":true";
       client.sendText("{\"type\":\"join\",\"room\":\"open\",\"ref\":\"f1\"" + extra + "}");
       client.await("joined", "f1");
@@ -55,7 +40,7 @@ class WsFieldsTest {
 
   @Test
   void fieldsOfOtherCommandsAreIgnoredWhateverTheirType() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       client.sendText("{\"type\":\"join\",\"room\":\"open\",\"limit\":\"x\",\"text\":5,\"name\":[],\"ref\":\"o1\"}");
       client.await("joined", "o1");
       client.sendText("{\"type\":\"who\",\"room\":\"open\",\"since\":\"x\",\"cid\":{},\"before\":-1,\"ref\":\"o2\"}");
@@ -67,7 +52,7 @@ class WsFieldsTest {
 
   @Test
   void nullOptionalFieldsCountAsAbsent() {
-    try (WsClient client = connect()) {
+    try (WsClient client = connected(server)) {
       client.sendText("{\"type\":\"join\",\"room\":\"open\",\"since\":null,\"ref\":\"n1\"}");
       JsonNode joined = client.await("joined", "n1");
       assertFalse(joined.has("recovered"), "since null is no since: " + joined);

@@ -1,46 +1,33 @@
 package dev.parley.web;
 
+import static dev.parley.testing.WsSteps.connected;
+import static dev.parley.testing.WsSteps.ids;
+import static dev.parley.testing.WsSteps.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code history} paging, and the 256 KiB cap on the messages of {@code history} and {@code joined} frames. */
 @Timeout(60)
-class WsHistoryTest {
+class WsHistoryTest extends ServerPerTest {
+  WsHistoryTest() {
+    super(TestServer::unlimited);
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_MESSAGES_BYTES = 256 * 1024;
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(TestServer::unlimited);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
   // ---------------------------------------------------------------- helpers
-
-  private WsClient connect() {
-    WsClient client = WsClient.json(server);
-    JsonNode hello = client.next();
-    assertEquals("hello", hello.path("type").asText(), hello.toString());
-    return client;
-  }
 
   /** Sends {@code count} messages, the i-th with the text {@code text.apply(i)}, and waits for the last ack. */
   private static void fill(WsClient client, String room, int count, IntFunction<String> text) {
@@ -61,20 +48,6 @@ class WsHistoryTest {
     return reply;
   }
 
-  private static List<Long> ids(JsonNode messages) {
-    List<Long> ids = new ArrayList<>();
-    messages.forEach(m -> ids.add(m.path("id").asLong()));
-    return ids;
-  }
-
-  private static List<Long> range(long from, long to) {
-    List<Long> ids = new ArrayList<>();
-    for (long id = from; id <= to; id++) {
-      ids.add(id);
-    }
-    return ids;
-  }
-
   private static int bytes(JsonNode messages) throws Exception {
     return JSON.writeValueAsBytes(messages).length;
   }
@@ -83,7 +56,7 @@ class WsHistoryTest {
 
   @Test
   void historyPagesBackThroughMoreThanAHundredMessagesOldestFirst() {
-    try (WsClient writer = connect(); WsClient reader = connect()) {
+    try (WsClient writer = connected(server); WsClient reader = connected(server)) {
       fill(writer, "archive", 130, i -> "m" + i);
 
       JsonNode latest = history(reader, "room", "archive");
@@ -123,7 +96,7 @@ class WsHistoryTest {
 
   @Test
   void historyOfARoomNobodyUsedIsEmptyAndNeedsNoMembership() {
-    try (WsClient reader = connect()) {
+    try (WsClient reader = connected(server)) {
       JsonNode empty = history(reader, "room", "never-used");
       assertEquals("never-used", empty.path("room").asText());
       assertEquals(List.of(), ids(empty.path("messages")));
@@ -133,7 +106,7 @@ class WsHistoryTest {
 
   @Test
   void historyAndJoinedFramesCarryAtMost256KibOfMessagesTheNewestOnes() throws Exception {
-    try (WsClient writer = connect(); WsClient reader = connect(); WsClient rejoiner = connect()) {
+    try (WsClient writer = connected(server); WsClient reader = connected(server); WsClient rejoiner = connected(server)) {
       fill(writer, "big", 100, i -> String.format("%03d", i) + "x".repeat(3897));
 
       JsonNode page = history(reader, "room", "big", "limit", 100);

@@ -1,70 +1,37 @@
 package dev.parley.web;
 
+import static dev.parley.testing.WsSteps.connected;
+import static dev.parley.testing.WsSteps.hello;
+import static dev.parley.testing.WsSteps.join;
+import static dev.parley.testing.WsSteps.sessionCookie;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.chat.Limits;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
-import io.vertx.core.http.WebSocketConnectOptions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.parley.testing.WsSteps;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Idempotent sends: a repeated {@code cid} gets the original ack and is neither stored nor delivered again. */
 @Timeout(60)
-class WsIdempotencyTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(TestServer::unlimited);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+class WsIdempotencyTest extends ServerPerTest {
+  WsIdempotencyTest() {
+    super(TestServer::unlimited);
   }
 
   // ---------------------------------------------------------------- helpers
 
-  private static WsClient connect(TestServer on) {
-    WsClient client = WsClient.json(on);
-    JsonNode hello = client.next();
-    assertEquals("hello", hello.path("type").asText(), hello.toString());
-    return client;
-  }
-
-  private String sessionCookie() throws Exception {
-    HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(server.http("/"))).GET().build(),
-        HttpResponse.BodyHandlers.discarding());
-    for (String header : response.headers().allValues("set-cookie")) {
-      if (header.startsWith("parley_sid=")) {
-        int end = header.indexOf(';');
-        return header.substring("parley_sid=".length(), end < 0 ? header.length() : end);
-      }
-    }
-    throw new AssertionError("GET / set no parley_sid cookie: " + response.headers().map());
-  }
-
+  /** A tab of the session {@code cookie} that has read its hello. */
   private WsClient tab(String cookie) {
-    WsClient client = WsClient.connect(server.port(), "/ws",
-        new WebSocketConnectOptions().addHeader("Cookie", "parley_sid=" + cookie));
-    assertEquals("hello", client.next().path("type").asText());
+    WsClient client = WsSteps.tab(server, cookie);
+    hello(client);
     return client;
-  }
-
-  private static void join(WsClient client, String room) {
-    client.await("joined", client.send("type", "join", "room", room));
   }
 
   private static JsonNode ack(WsClient client, String room, String text, String cid) {
@@ -94,7 +61,7 @@ class WsIdempotencyTest {
 
   @Test
   void aRepeatedCidGetsTheSameAckAndIsDeliveredOnce() {
-    try (WsClient sender = connect(server); WsClient reader = connect(server)) {
+    try (WsClient sender = connected(server); WsClient reader = connected(server)) {
       join(sender, "retry");
       join(reader, "retry");
       JsonNode first = ack(sender, "retry", "once", "c-1");
@@ -110,7 +77,7 @@ class WsIdempotencyTest {
   @Test
   void aRepeatedCidIsAcknowledgedWithoutARateCheck() {
     try (TestServer slow = TestServer.start(c -> TestServer.withLimits(c, new Limits(4000, 3, 0.001, 50, 0.001, 50)));
-        WsClient sender = connect(slow)) {
+        WsClient sender = connected(slow)) {
       join(sender, "retry");
       long one = ack(sender, "retry", "one", "a").path("id").asLong();
       ack(sender, "retry", "two", "b");
@@ -124,8 +91,8 @@ class WsIdempotencyTest {
 
   @Test
   void aCidIsScopedToTheSessionAndTheRoom() throws Exception {
-    String cookie = sessionCookie();
-    try (WsClient tab1 = tab(cookie); WsClient tab2 = tab(cookie); WsClient stranger = connect(server)) {
+    String cookie = sessionCookie(server);
+    try (WsClient tab1 = tab(cookie); WsClient tab2 = tab(cookie); WsClient stranger = connected(server)) {
       join(tab1, "retry");
       join(tab2, "retry");
       join(tab1, "other");
@@ -144,7 +111,7 @@ class WsIdempotencyTest {
 
   @Test
   void aRetryAfterReconnectingWithTheSameSessionIsNotStoredAgain() throws Exception {
-    String cookie = sessionCookie();
+    String cookie = sessionCookie(server);
     long id;
     try (WsClient before = tab(cookie)) {
       join(before, "retry");

@@ -1,42 +1,28 @@
 package dev.parley.web;
 
+import static dev.parley.testing.WsSteps.connected;
+import static dev.parley.testing.WsSteps.ids;
+import static dev.parley.testing.WsSteps.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Joining with {@code since}: recovering exactly the missed messages, or the latest 50 when that is impossible. */
 @Timeout(60)
-class WsJoinSinceTest {
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(TestServer::unlimited);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+class WsJoinSinceTest extends ServerPerTest {
+  WsJoinSinceTest() {
+    super(TestServer::unlimited);
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private WsClient connect() {
-    WsClient client = WsClient.json(server);
-    JsonNode hello = client.next();
-    assertEquals("hello", hello.path("type").asText(), hello.toString());
-    return client;
-  }
 
   private static JsonNode join(WsClient client, String room, Object since) {
     String ref = since == null ? client.send("type", "join", "room", room)
@@ -55,35 +41,21 @@ class WsJoinSinceTest {
     return client.await("ack", last).path("id").asLong();
   }
 
-  private static List<Long> ids(JsonNode messages) {
-    List<Long> ids = new ArrayList<>();
-    messages.forEach(m -> ids.add(m.path("id").asLong()));
-    return ids;
-  }
-
-  private static List<Long> range(long from, long to) {
-    List<Long> ids = new ArrayList<>();
-    for (long id = from; id <= to; id++) {
-      ids.add(id);
-    }
-    return ids;
-  }
-
   // ---------------------------------------------------------------- tests
 
   @Test
   void aJoinWithSinceRecoversExactlyTheMessagesMissedWhileAway() {
-    try (WsClient writer = connect()) {
+    try (WsClient writer = connected(server)) {
       join(writer, "news", null);
       send(writer, "news", 3);
       long seen;
-      try (WsClient away = connect()) {
+      try (WsClient away = connected(server)) {
         seen = join(away, "news", null).path("lastId").asLong();
         assertEquals(3, seen);
       }
       assertEquals(8, send(writer, "news", 5));
 
-      try (WsClient back = connect()) {
+      try (WsClient back = connected(server)) {
         JsonNode joined = join(back, "news", seen);
         assertTrue(joined.path("recovered").asBoolean(false), "recovered: " + joined);
         assertEquals(8, joined.path("lastId").asLong());
@@ -99,7 +71,7 @@ class WsJoinSinceTest {
 
   @Test
   void aJoinSinceTheLastIdRecoversNothingAndSinceZeroRecoversEverything() {
-    try (WsClient writer = connect(); WsClient reader = connect()) {
+    try (WsClient writer = connected(server); WsClient reader = connected(server)) {
       join(writer, "news", null);
       send(writer, "news", 7);
       JsonNode upToDate = join(reader, "news", 7);
@@ -107,7 +79,7 @@ class WsJoinSinceTest {
       assertEquals(List.of(), ids(upToDate.path("messages")));
       assertEquals(7, upToDate.path("lastId").asLong());
 
-      try (WsClient fresh = connect()) {
+      try (WsClient fresh = connected(server)) {
         JsonNode all = join(fresh, "news", 0);
         assertTrue(all.path("recovered").asBoolean(false), all.toString());
         assertEquals(range(1, 7), ids(all.path("messages")));
@@ -117,7 +89,7 @@ class WsJoinSinceTest {
 
   @Test
   void aSinceBeyondTheLastIdGivesTheLatestFiftyNotRecovered() {
-    try (WsClient writer = connect(); WsClient reader = connect()) {
+    try (WsClient writer = connected(server); WsClient reader = connected(server)) {
       join(writer, "news", null);
       send(writer, "news", 60);
       JsonNode joined = join(reader, "news", 1000);
@@ -130,7 +102,7 @@ class WsJoinSinceTest {
 
   @Test
   void moreThanFiveHundredMissedGivesTheLatestFiftyNotRecoveredButFiveHundredAreRecovered() {
-    try (WsClient writer = connect(); WsClient exactly = connect(); WsClient tooMany = connect()) {
+    try (WsClient writer = connected(server); WsClient exactly = connected(server); WsClient tooMany = connected(server)) {
       join(writer, "news", null);
       assertEquals(520, send(writer, "news", 520));
 
@@ -147,7 +119,7 @@ class WsJoinSinceTest {
 
   @Test
   void aNullSinceIsLikeNoSince() {
-    try (WsClient writer = connect(); WsClient reader = connect()) {
+    try (WsClient writer = connected(server); WsClient reader = connected(server)) {
       join(writer, "news", null);
       send(writer, "news", 3);
       reader.sendText("{\"type\":\"join\",\"room\":\"news\",\"since\":null,\"ref\":\"n1\"}");

@@ -1,60 +1,34 @@
 package dev.parley.web;
 
+import static dev.parley.testing.WsSteps.hello;
+import static dev.parley.testing.WsSteps.ids;
+import static dev.parley.testing.WsSteps.join;
+import static dev.parley.testing.WsSteps.joinAll;
+import static dev.parley.testing.WsSteps.names;
+import static dev.parley.testing.WsSteps.range;
+import static dev.parley.testing.WsSteps.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The JSON protocol's everyday commands over real sockets: hello, join, send, leave, who, typing, nick. */
 @Timeout(60)
-class WsMessagingTest {
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(TestServer::unlimited);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+class WsMessagingTest extends ServerPerTest {
+  WsMessagingTest() {
+    super(TestServer::unlimited);
   }
 
   // ---------------------------------------------------------------- helpers
-
-  /** Reads the hello that must be the first frame, and returns the name it gives. */
-  private static String hello(WsClient client) {
-    JsonNode hello = client.next();
-    assertEquals("hello", hello.path("type").asText(), "the first frame is hello: " + hello);
-    return hello.path("name").asText();
-  }
-
-  private static JsonNode join(WsClient client, String room) {
-    String ref = client.send("type", "join", "room", room);
-    return client.await("joined", ref);
-  }
-
-  /** Every frame up to and including the reply of the given type carrying {@code ref}. */
-  private static List<JsonNode> until(WsClient client, String type, String ref) {
-    List<JsonNode> frames = new ArrayList<>();
-    while (true) {
-      JsonNode frame = client.next();
-      frames.add(frame);
-      if (type.equals(frame.path("type").asText()) && ref.equals(frame.path("ref").asText())) {
-        return frames;
-      }
-    }
-  }
 
   /**
    * The frames a socket received before the answer to a fresh {@code who}: anything the server
@@ -67,26 +41,6 @@ class WsMessagingTest {
 
   private static long count(List<JsonNode> frames, String type) {
     return frames.stream().filter(f -> type.equals(f.path("type").asText())).count();
-  }
-
-  private static List<String> names(JsonNode array) {
-    List<String> names = new ArrayList<>();
-    array.forEach(n -> names.add(n.asText()));
-    return names;
-  }
-
-  private static List<Long> ids(JsonNode messages) {
-    List<Long> ids = new ArrayList<>();
-    messages.forEach(m -> ids.add(m.path("id").asLong()));
-    return ids;
-  }
-
-  private static List<Long> range(long from, long to) {
-    List<Long> ids = new ArrayList<>();
-    for (long id = from; id <= to; id++) {
-      ids.add(id);
-    }
-    return ids;
   }
 
   // ---------------------------------------------------------------- tests
@@ -146,9 +100,7 @@ class WsMessagingTest {
       hello(b);
       hello(c);
       hello(outsider);
-      join(a, "room-1");
-      join(b, "room-1");
-      join(c, "room-1");
+      joinAll("room-1", a, b, c);
       join(outsider, "general");
       String text = "héllo <b>world</b> 😀\n\tsecond line";
       long before = System.currentTimeMillis();
@@ -179,8 +131,7 @@ class WsMessagingTest {
     try (WsClient a = WsClient.json(server); WsClient b = WsClient.json(server)) {
       hello(a);
       hello(b);
-      join(a, "counting");
-      join(b, "counting");
+      joinAll("counting", a, b);
       List<Long> acked = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         String ref = i % 2 == 0 ? a.send("type", "send", "room", "counting", "text", "a" + i)
@@ -196,8 +147,7 @@ class WsMessagingTest {
     try (WsClient a = WsClient.json(server); WsClient b = WsClient.json(server)) {
       String aName = hello(a);
       String bName = hello(b);
-      join(a, "den");
-      join(b, "den");
+      joinAll("den", a, b);
       String ref = a.send("type", "leave", "room", "den");
       JsonNode left = a.await("left", ref);
       assertEquals("den", left.path("room").asText());
@@ -228,9 +178,7 @@ class WsMessagingTest {
       a.await("nick", a.send("type", "nick", "name", "bob"));
       b.await("nick", b.send("type", "nick", "name", "Alice"));
       c.await("nick", c.send("type", "nick", "name", "carol"));
-      join(a, "club");
-      join(b, "club");
-      join(c, "club");
+      joinAll("club", a, b, c);
 
       String ref = asker.send("type", "who", "room", "club");
       JsonNode members = asker.await("members", ref);
@@ -248,9 +196,7 @@ class WsMessagingTest {
       String aName = hello(a);
       hello(b);
       hello(c);
-      join(a, "typers");
-      join(b, "typers");
-      join(c, "typers");
+      joinAll("typers", a, b, c);
       a.send("type", "typing", "room", "typers");
       a.send("type", "typing", "room", "typers");
       String sent = a.send("type", "send", "room", "typers", "text", "done typing");
@@ -280,8 +226,7 @@ class WsMessagingTest {
       String aName = hello(a);
       hello(b);
       hello(stranger);
-      join(a, "shared");
-      join(b, "shared");
+      joinAll("shared", a, b);
       join(stranger, "elsewhere");
 
       String ref = a.send("type", "nick", "name", "Zed");
@@ -307,8 +252,7 @@ class WsMessagingTest {
     try (WsClient a = WsClient.json(server); WsClient b = WsClient.json(server)) {
       hello(a);
       hello(b);
-      join(a, "shared");
-      join(b, "shared");
+      joinAll("shared", a, b);
       a.await("nick", a.send("type", "nick", "name", "Zed"));
       assertEquals("Zed", b.await("nick").path("to").asText());
 
@@ -334,8 +278,7 @@ class WsMessagingTest {
     try (WsClient a = WsClient.json(server); WsClient b = WsClient.json(server)) {
       String aName = hello(a);
       String bName = hello(b);
-      join(a, "again");
-      join(b, "again");
+      joinAll("again", a, b);
       a.await("presence");
       a.await("ack", a.send("type", "send", "room", "again", "text", "one"));
 

@@ -1,28 +1,25 @@
 package dev.parley.web;
 
+import static dev.parley.testing.WsSteps.hello;
+import static dev.parley.testing.WsSteps.join;
+import static dev.parley.testing.WsSteps.joinAll;
+import static dev.parley.testing.WsSteps.names;
+import static dev.parley.testing.WsSteps.sessionCookie;
+import static dev.parley.testing.WsSteps.tab;
+import static dev.parley.testing.WsSteps.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.Probe;
+import dev.parley.testing.ServerPerTest;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
-import io.vertx.core.http.WebSocketConnectOptions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,76 +28,12 @@ import org.junit.jupiter.api.Timeout;
  * member, one join and one leave); a forged cookie is never adopted.
  */
 @Timeout(60)
-class WsPresenceTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final Pattern CONNECTIONS = Pattern.compile("(?m)^parley_connections(?:\\{[^}]*\\})? (\\S+)$");
-  private TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(TestServer::unlimited);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+class WsPresenceTest extends ServerPerTest {
+  WsPresenceTest() {
+    super(TestServer::unlimited);
   }
 
   // ---------------------------------------------------------------- helpers
-
-  /** GET / as a browser without a cookie; returns the value of the parley_sid cookie it is given. */
-  private String sessionCookie() throws Exception {
-    HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(server.http("/"))).GET().build(),
-        HttpResponse.BodyHandlers.discarding());
-    for (String header : response.headers().allValues("set-cookie")) {
-      if (header.startsWith("parley_sid=")) {
-        int end = header.indexOf(';');
-        return header.substring("parley_sid=".length(), end < 0 ? header.length() : end);
-      }
-    }
-    throw new AssertionError("GET / set no parley_sid cookie: " + response.headers().map());
-  }
-
-  private WsClient tab(String cookie) {
-    return WsClient.connect(server.port(), "/ws", new WebSocketConnectOptions().addHeader("Cookie", "parley_sid=" + cookie));
-  }
-
-  /** Waits until the server counts this many open WebSockets (it notices a close asynchronously). */
-  private void awaitConnections(int expected) throws Exception {
-    long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
-    String page = "";
-    while (System.nanoTime() < deadline) {
-      page = HTTP.send(HttpRequest.newBuilder(URI.create(server.http("/metrics"))).GET().build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      Matcher m = CONNECTIONS.matcher(page);
-      if (m.find() && Double.parseDouble(m.group(1)) == expected) {
-        return;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
-    fail("the server never counted " + expected + " connections:\n" + page);
-  }
-
-  private static String hello(WsClient client) {
-    JsonNode hello = client.next();
-    assertEquals("hello", hello.path("type").asText(), "the first frame is hello: " + hello);
-    return hello.path("name").asText();
-  }
-
-  private static JsonNode join(WsClient client, String room) {
-    return client.await("joined", client.send("type", "join", "room", room));
-  }
-
-  private static List<JsonNode> until(WsClient client, String type, String ref) {
-    List<JsonNode> frames = new ArrayList<>();
-    while (true) {
-      JsonNode frame = client.next();
-      frames.add(frame);
-      if (type.equals(frame.path("type").asText()) && ref.equals(frame.path("ref").asText())) {
-        return frames;
-      }
-    }
-  }
 
   /** Asks who is in a room; returns every frame received before the answer, then the answer. */
   private static List<JsonNode> who(WsClient client, String room) {
@@ -111,12 +44,6 @@ class WsPresenceTest {
     return frames.stream().filter(f -> type.equals(f.path("type").asText())).toList();
   }
 
-  private static List<String> names(JsonNode array) {
-    List<String> names = new ArrayList<>();
-    array.forEach(n -> names.add(n.asText()));
-    return names;
-  }
-
   private static long occurrences(List<String> names, String name) {
     return names.stream().filter(name::equals).count();
   }
@@ -125,8 +52,8 @@ class WsPresenceTest {
 
   @Test
   void twoTabsOfOneSessionAreOneMemberWithOneJoinAndOneLeave() throws Exception {
-    String cookie = sessionCookie();
-    try (WsClient observer = WsClient.json(server); WsClient tab1 = tab(cookie); WsClient tab2 = tab(cookie)) {
+    String cookie = sessionCookie(server);
+    try (WsClient observer = WsClient.json(server); WsClient tab1 = tab(server, cookie); WsClient tab2 = tab(server, cookie)) {
       String observerName = hello(observer);
       String name = hello(tab1);
       assertEquals(name, hello(tab2), "both tabs of one session have the same name");
@@ -166,20 +93,19 @@ class WsPresenceTest {
 
   @Test
   void aSessionLeavesARoomWhenItsLastTabDisconnects() throws Exception {
-    String cookie = sessionCookie();
+    String cookie = sessionCookie(server);
     try (WsClient observer = WsClient.json(server)) {
       hello(observer);
       join(observer, "lobby");
-      WsClient tab1 = tab(cookie);
-      WsClient tab2 = tab(cookie);
+      WsClient tab1 = tab(server, cookie);
+      WsClient tab2 = tab(server, cookie);
       String name = hello(tab1);
       hello(tab2);
-      join(tab1, "lobby");
-      join(tab2, "lobby");
+      joinAll("lobby", tab1, tab2);
       assertEquals(name, observer.await("presence").path("name").asText());
 
       tab1.close();
-      awaitConnections(2);
+      Probe.awaitConnections(server, 2);
       List<JsonNode> seen = who(observer, "lobby");
       assertEquals(List.of(), ofType(seen, "presence"), "one tab closed, the user is still in: " + seen);
       assertEquals(1, occurrences(names(seen.get(seen.size() - 1).path("members")), name));
@@ -196,13 +122,12 @@ class WsPresenceTest {
 
   @Test
   void aNickFromOneTabReachesTheOtherTabAndTheRoom() throws Exception {
-    String cookie = sessionCookie();
-    try (WsClient observer = WsClient.json(server); WsClient tab1 = tab(cookie); WsClient tab2 = tab(cookie)) {
+    String cookie = sessionCookie(server);
+    try (WsClient observer = WsClient.json(server); WsClient tab1 = tab(server, cookie); WsClient tab2 = tab(server, cookie)) {
       hello(observer);
       String name = hello(tab1);
       hello(tab2);
-      join(observer, "lobby");
-      join(tab1, "lobby");
+      joinAll("lobby", observer, tab1);
 
       String ref = tab1.send("type", "nick", "name", "Sam");
       JsonNode mine = tab1.await("nick", ref);
@@ -219,7 +144,7 @@ class WsPresenceTest {
 
       JsonNode joined = join(tab2, "lobby");
       assertEquals(1, occurrences(names(joined.path("members")), "Sam"), joined.toString());
-      try (WsClient tab3 = tab(cookie)) {
+      try (WsClient tab3 = tab(server, cookie)) {
         assertEquals("Sam", hello(tab3), "a new tab of the session has the new name");
       }
     }
@@ -227,14 +152,12 @@ class WsPresenceTest {
 
   @Test
   void aMessageFromOneTabReachesEveryTabInTheRoomAndTheirSenderIsOneName() throws Exception {
-    String cookie = sessionCookie();
-    try (WsClient observer = WsClient.json(server); WsClient tab1 = tab(cookie); WsClient tab2 = tab(cookie)) {
+    String cookie = sessionCookie(server);
+    try (WsClient observer = WsClient.json(server); WsClient tab1 = tab(server, cookie); WsClient tab2 = tab(server, cookie)) {
       hello(observer);
       String name = hello(tab1);
       hello(tab2);
-      join(observer, "lobby");
-      join(tab1, "lobby");
-      join(tab2, "lobby");
+      joinAll("lobby", observer, tab1, tab2);
       String ref = tab1.send("type", "send", "room", "lobby", "text", "from tab one");
       long id = tab1.await("ack", ref).path("id").asLong();
       for (WsClient socket : List.of(tab1, tab2, observer)) {
@@ -249,7 +172,7 @@ class WsPresenceTest {
 
   @Test
   void aForgedCookieIsNeverAdoptedAndGetsAGuestOfItsOwn() throws Exception {
-    String cookie = sessionCookie();
+    String cookie = sessionCookie(server);
     int dot = cookie.indexOf('.');
     assertTrue(dot > 0, "a cookie is <id>.<signature>: " + cookie);
     String zeroSignature = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
@@ -258,18 +181,18 @@ class WsPresenceTest {
     String forgedId = otherId + cookie.substring(dot);
     assertNotEquals(cookie, forgedSignature);
 
-    try (WsClient real = tab(cookie)) {
+    try (WsClient real = tab(server, cookie)) {
       String name = hello(real);
       real.await("nick", real.send("type", "nick", "name", "Owner"));
       for (String forged : List.of(forgedSignature, forgedId, "garbage", cookie + "x")) {
-        try (WsClient impostor = tab(forged)) {
+        try (WsClient impostor = tab(server, forged)) {
           String impostorName = hello(impostor);
           assertNotEquals("Owner", impostorName, "forged cookie " + forged + " was adopted");
           assertNotEquals(name, impostorName);
           assertTrue(impostorName.matches("user[0-9]+"), impostorName);
         }
       }
-      try (WsClient a = tab(forgedSignature); WsClient b = tab(forgedSignature)) {
+      try (WsClient a = tab(server, forgedSignature); WsClient b = tab(server, forgedSignature)) {
         assertNotEquals(hello(a), hello(b), "two sockets with one forged cookie are two guests, not one session");
       }
     }
@@ -277,14 +200,12 @@ class WsPresenceTest {
 
   @Test
   void typingFromTwoTabsOfOneSessionIsOneUsersTypingAndNeverReachesItsOwnTabs() throws Exception {
-    String cookie = sessionCookie();
-    try (WsClient observer = WsClient.json(server); WsClient tab1 = tab(cookie); WsClient tab2 = tab(cookie)) {
+    String cookie = sessionCookie(server);
+    try (WsClient observer = WsClient.json(server); WsClient tab1 = tab(server, cookie); WsClient tab2 = tab(server, cookie)) {
       hello(observer);
       String name = hello(tab1);
       hello(tab2);
-      join(observer, "lobby");
-      join(tab1, "lobby");
-      join(tab2, "lobby");
+      joinAll("lobby", observer, tab1, tab2);
       tab1.send("type", "typing", "room", "lobby");
       tab2.send("type", "typing", "room", "lobby");
       tab2.await("ack", tab2.send("type", "send", "room", "lobby", "text", "typed"));

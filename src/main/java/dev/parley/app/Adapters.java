@@ -2,10 +2,12 @@ package dev.parley.app;
 
 import dev.parley.broker.Broker;
 import dev.parley.broker.InProcessBroker;
+import dev.parley.broker.RedisBroker;
 import dev.parley.store.InMemoryStore;
 import dev.parley.store.MessageStore;
 import dev.parley.store.PostgresStore;
 import dev.parley.store.SqliteStore;
+import io.vertx.core.Vertx;
 
 /** Chooses the store and broker adapters the settings ask for. */
 final class Adapters {
@@ -26,9 +28,10 @@ final class Adapters {
     return new SqliteStore(settings.data());
   }
 
-  static Broker broker(Settings settings) {
+  /** The broker: Redis with {@code --redis}, else in-process (a single node). */
+  static Broker broker(Settings settings, Vertx vertx) {
     if (settings.redis() != null) {
-      throw new IllegalArgumentException("--redis (a cluster on Redis) is not supported yet");
+      return new RedisBroker(vertx, settings.redis());
     }
     return new InProcessBroker();
   }

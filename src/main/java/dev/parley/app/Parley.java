@@ -35,21 +35,14 @@ public final class Parley {
   /** Starts a node; the future fails, with everything released, if it cannot serve. */
   public static Future<Parley> start(Settings settings) {
     MessageStore store;
-    Broker broker;
     try {
       store = Adapters.store(settings);
     } catch (RuntimeException e) {
       log.error("Parley could not open its store: {}", e.getMessage());
       return Future.failedFuture(e);
     }
-    try {
-      broker = Adapters.broker(settings);
-    } catch (RuntimeException e) {
-      log.error("Parley could not start: {}", e.getMessage());
-      store.close();
-      return Future.failedFuture(e);
-    }
     Vertx vertx = Vertx.vertx();
+    Broker broker = Adapters.broker(settings, vertx);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ChatServer server = new ChatServer(new MeteredStore(store, registry), broker, settings.web(), registry);
     Promise<Parley> started = Promise.promise();
@@ -91,12 +84,12 @@ public final class Parley {
     } catch (Exception e) {
       log.warn("Shutdown: sockets did not all close in time ({})", e.toString());
     }
+    broker.close(); // before Vert.x, so that it does not try to reconnect
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(budget / 2, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("Shutdown: Vert.x did not stop in time ({})", e.toString());
     }
-    broker.close();
     store.close();
     log.info("Parley stopped");
     terminated.countDown();

@@ -32,6 +32,13 @@ public interface Broker extends AutoCloseable {
   /** Sends a committed message to every subscribed node, this one included. */
   CompletionStage<Void> publish(Message message);
 
+  /**
+   * Registers what to do after the broker may have lost messages (it reconnected after an
+   * outage): receivers compare their rooms with the store. Called on the adapter's thread.
+   * An adapter that cannot lose messages never calls it.
+   */
+  default void onResubscribed(Runnable listener) {}
+
   /** Completes when the broker answers; fails naming the cause when it does not. */
   CompletionStage<Void> ping();
 

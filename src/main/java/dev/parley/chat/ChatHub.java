@@ -78,6 +78,7 @@ public final class ChatHub {
     this.leaveGraceMillis = leaveGraceMillis;
     this.rooms = new Rooms(store, broker, scheduler, hubThread, leaveGraceMillis, this::resume);
     broker.start(m -> hubThread.execute(() -> rooms.onBrokerMessage(m)));
+    broker.onResubscribed(() -> hubThread.execute(rooms::resync));
     scheduler.schedule(SESSION_TOUCH_MILLIS, this::touchOnlineSessions);
     scheduler.schedule(RESYNC_MILLIS, this::resync);
   }

@@ -2,6 +2,12 @@ package dev.parley.app;
 
 import dev.parley.broker.Broker;
 import dev.parley.broker.InProcessBroker;
+import dev.parley.broker.InProcessNameLeases;
+import dev.parley.broker.InProcessPresence;
+import dev.parley.broker.NameLeases;
+import dev.parley.broker.Presence;
+import dev.parley.broker.RedisNameLeases;
+import dev.parley.broker.RedisPresence;
 import dev.parley.broker.RedisBroker;
 import dev.parley.store.InMemoryStore;
 import dev.parley.store.MessageStore;
@@ -26,6 +32,16 @@ final class Adapters {
       return new InMemoryStore();
     }
     return new SqliteStore(settings.data());
+  }
+
+  /** Presence: in Redis with {@code --redis}, else in process (a single node). */
+  static Presence presence(Settings settings, Vertx vertx) {
+    return settings.redis() != null ? new RedisPresence(vertx, settings.redis()) : new InProcessPresence();
+  }
+
+  /** Name leases: in Redis with {@code --redis}, else in process (a single node). */
+  static NameLeases leases(Settings settings, Vertx vertx) {
+    return settings.redis() != null ? new RedisNameLeases(vertx, settings.redis()) : new InProcessNameLeases();
   }
 
   /** The broker: Redis with {@code --redis}, else in-process (a single node). */

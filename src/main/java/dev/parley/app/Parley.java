@@ -1,6 +1,8 @@
 package dev.parley.app;
 
 import dev.parley.broker.Broker;
+import dev.parley.broker.NameLeases;
+import dev.parley.broker.Presence;
 import dev.parley.store.MessageStore;
 import dev.parley.web.ChatServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -8,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -19,15 +22,16 @@ public final class Parley {
 
   private final Vertx vertx;
   private final MessageStore store;
-  private final Broker broker;
+  /** The cluster adapters (broker, presence, name leases), closed before Vert.x. */
+  private final List<AutoCloseable> cluster;
   private final ChatServer server;
   private final Settings settings;
   private final CountDownLatch terminated = new CountDownLatch(1);
 
-  private Parley(Vertx vertx, MessageStore store, Broker broker, ChatServer server, Settings settings) {
+  private Parley(Vertx vertx, MessageStore store, List<AutoCloseable> cluster, ChatServer server, Settings settings) {
     this.vertx = vertx;
     this.store = store;
-    this.broker = broker;
+    this.cluster = cluster;
     this.server = server;
     this.settings = settings;
   }
@@ -43,13 +47,18 @@ public final class Parley {
     }
     Vertx vertx = Vertx.vertx();
     Broker broker = Adapters.broker(settings, vertx);
+    Presence presence = Adapters.presence(settings, vertx);
+    NameLeases leases = Adapters.leases(settings, vertx);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ChatServer server = new ChatServer(new MeteredStore(store, registry), broker, settings.web(), registry);
+    ChatServer server = new ChatServer(new MeteredStore(store, registry), broker, presence, leases, settings.web(),
+        registry);
     Promise<Parley> started = Promise.promise();
     vertx.deployVerticle(server).onComplete(deployed -> {
       if (deployed.failed()) {
         log.error("Parley could not start: {}", deployed.cause().getMessage());
         broker.close();
+        presence.close();
+        leases.close();
         store.close();
         vertx.close();
         started.fail(deployed.cause());
@@ -60,7 +69,7 @@ public final class Parley {
       log.info("Parley is serving: open http://{}:{}/ in a browser (plain WebSocket chat at ws://{}:{}/chat)",
           shown, server.port(), shown, server.port());
       Housekeeping.start(vertx, store, settings.retainDays(), settings.retainMessages());
-      started.complete(new Parley(vertx, store, broker, server, settings));
+      started.complete(new Parley(vertx, store, List.of(broker, presence, leases), server, settings));
     });
     return started.future();
   }
@@ -84,7 +93,13 @@ public final class Parley {
     } catch (Exception e) {
       log.warn("Shutdown: sockets did not all close in time ({})", e.toString());
     }
-    broker.close(); // before Vert.x, so that it does not try to reconnect
+    for (AutoCloseable adapter : cluster) {
+      try {
+        adapter.close(); // before Vert.x, so that it does not try to reconnect
+      } catch (Exception e) {
+        log.warn("Shutdown: {} did not close cleanly ({})", adapter.getClass().getSimpleName(), e.toString());
+      }
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(budget / 2, TimeUnit.MILLISECONDS);
     } catch (Exception e) {

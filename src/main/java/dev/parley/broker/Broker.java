@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Fan-out of committed messages between the nodes serving one chat.
+ * Fan-out of committed messages, and of {@link Signal}s, between the nodes serving one chat.
  *
  * <p><b>Delivery.</b> A message published while a node is subscribed to its room reaches that
  * node's sink at most once per publish and usually exactly once; it may be lost when the
@@ -22,6 +22,15 @@ public interface Broker extends AutoCloseable {
 
   /** Sets where received messages go. Called once, before any subscription. */
   void start(Consumer<Message> sink);
+
+  /**
+   * Sets where received signals go (signals of subscribed rooms, and every rename). Called
+   * once, before any subscription. Same threading as the message sink.
+   */
+  void onSignal(Consumer<Signal> sink);
+
+  /** Sends a signal to every node subscribed to its room (every node, for a rename), this one included. */
+  CompletionStage<Void> signal(Signal signal);
 
   /** Starts receiving the room's messages. */
   CompletionStage<Void> subscribe(String room);

@@ -12,10 +12,24 @@ public final class InProcessBroker implements Broker {
   private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
   private final Set<String> rooms = ConcurrentHashMap.newKeySet();
   private volatile Consumer<Message> sink = m -> {};
+  private volatile Consumer<Signal> signals = s -> {};
 
   @Override
   public void start(Consumer<Message> sink) {
     this.sink = sink;
+  }
+
+  @Override
+  public void onSignal(Consumer<Signal> sink) {
+    this.signals = sink;
+  }
+
+  @Override
+  public CompletionStage<Void> signal(Signal signal) {
+    if (signal.room() == null || rooms.contains(signal.room())) {
+      signals.accept(signal);
+    }
+    return DONE;
   }
 
   @Override

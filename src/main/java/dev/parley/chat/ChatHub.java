@@ -1,11 +1,17 @@
 package dev.parley.chat;
 
 import dev.parley.broker.Broker;
+import dev.parley.broker.InProcessNameLeases;
+import dev.parley.broker.InProcessPresence;
+import dev.parley.broker.NameLeases;
+import dev.parley.broker.Presence;
+import dev.parley.broker.Signal;
 import dev.parley.store.MessageStore;
 import dev.parley.store.NewMessage;
 import dev.parley.store.Page;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -47,6 +54,10 @@ public final class ChatHub {
 
   private final MessageStore store;
   private final Broker broker;
+  private final Presence presence;
+  private final NameLeases leases;
+  /** Renames this node delivered itself, whose echo from the broker is to be skipped. */
+  private final Set<String> ownRenames = new HashSet<>();
   private final Limits limits;
   private final TextRules textRules;
   private final Scheduler scheduler;
@@ -67,17 +78,30 @@ public final class ChatHub {
   private int sendsInFlight;
   private final List<CompletableFuture<Void>> drained = new ArrayList<>();
 
+  /** A hub of a single node: presence and name leases in process. */
   public ChatHub(MessageStore store, Broker broker, Limits limits, Scheduler scheduler, Executor hubThread,
       long leaveGraceMillis) {
+    this(store, broker, new InProcessPresence(), new InProcessNameLeases(), limits, scheduler, hubThread,
+        leaveGraceMillis);
+  }
+
+  public ChatHub(MessageStore store, Broker broker, Presence presence, NameLeases leases, Limits limits,
+      Scheduler scheduler, Executor hubThread, long leaveGraceMillis) {
     this.store = store;
     this.broker = broker;
+    this.presence = presence;
+    this.leases = leases;
     this.limits = limits;
     this.textRules = new TextRules(limits.maxText());
     this.scheduler = scheduler;
     this.hubThread = hubThread;
     this.leaveGraceMillis = leaveGraceMillis;
-    this.rooms = new Rooms(store, broker, scheduler, hubThread, leaveGraceMillis, this::resume);
+    this.rooms = new Rooms(store, broker, presence, scheduler, hubThread, leaveGraceMillis, this::resume);
     broker.start(m -> hubThread.execute(() -> rooms.onBrokerMessage(m)));
+    broker.onSignal(signal -> hubThread.execute(() -> onSignal(signal)));
+    // Departures of a dead node's users, and returns after an outage, are announced like any other.
+    presence.onExpired(broker::signal);
+    presence.onRestored(broker::signal);
     broker.onResubscribed(() -> hubThread.execute(rooms::resync));
     scheduler.schedule(SESSION_TOUCH_MILLIS, this::touchOnlineSessions);
     scheduler.schedule(RESYNC_MILLIS, this::resync);
@@ -237,6 +261,8 @@ public final class ChatHub {
     names.remove(UserNames.key(user.name), user);
     if (user.sid != null) {
       store.touchSession(user.sid, scheduler.now());
+    } else {
+      leases.release(UserNames.key(user.name), user.key);
     }
   }
 
@@ -467,7 +493,7 @@ public final class ChatHub {
     user.lastTyping.put(typing.room(), now);
     Room room = rooms.get(typing.room());
     if (room != null) {
-      rooms.announce(room, user, new Event.Typing(room.name, user.name));
+      rooms.typing(room, user);
     }
   }
 
@@ -493,13 +519,35 @@ public final class ChatHub {
       peer.client.send(new Event.NickChanged(ref, user.name, wanted));
       return;
     }
-    names.put(key, user); // reserved while the store decides
+    names.put(key, user); // reserved while the cluster and the store decide
     long now = scheduler.now();
     peer.busy = true;
-    store.claimName(user.sid, wanted, now, now - NAME_HOLD_MILLIS).whenCompleteAsync((free, failure) -> {
+    claim(user, wanted, key, now).whenCompleteAsync((free, failure) -> {
       renamed(peer, ref, wanted, key, free, failure);
       resume(peer);
     }, hubThread);
+  }
+
+  /**
+   * Claims a name cluster-wide. The lease blocks online connections without a session on any
+   * node; the store blocks sessions, online or not (for 7 days). A session's name is kept by
+   * the store, so it gives its lease back; a connection without a session keeps its lease.
+   */
+  private CompletionStage<Boolean> claim(User user, String wanted, String key, long now) {
+    return leases.acquire(key, user.key).thenCompose(leased -> {
+      if (!leased) {
+        return CompletableFuture.completedFuture(false);
+      }
+      return store.claimName(user.sid, wanted, now, now - NAME_HOLD_MILLIS).handle((free, failure) -> {
+        if (failure != null || !free || user.sid != null) {
+          leases.release(key, user.key);
+        }
+        if (failure != null) {
+          throw new CompletionException(failure);
+        }
+        return free;
+      });
+    });
   }
 
   /** The socket's pending join or rename is answered: its held commands go on, in order. */
@@ -516,6 +564,9 @@ public final class ChatHub {
       // The user went offline while the rename committed: the store has the new name for a
       // session, and nothing here may hold a name for a user who is gone.
       names.remove(key, user);
+      if (user.sid == null) {
+        leases.release(key, user.key);
+      }
       return;
     }
     if (failure == null && free) {
@@ -539,12 +590,40 @@ public final class ChatHub {
     String from = user.name;
     if (!UserNames.key(from).equals(UserNames.key(to))) {
       names.remove(UserNames.key(from), user);
+      if (user.sid == null && UserNames.isChoosable(from)) {
+        leases.release(UserNames.key(from), user.key);
+      }
     }
     names.put(UserNames.key(to), user);
     user.name = to;
-    Set<Peer> audience = new LinkedHashSet<>(user.peers);
+    presence.rename(user.key, to);
+    announceRename(user.key, from, to, asker, ref);
+    // Other nodes (its other tabs, its rooms' members there) learn it from the broker; this
+    // node skips the echo, having told its own sockets already.
+    Signal signal = Signal.rename(user.key, from, to);
+    ownRenames.add(renameKey(signal));
+    broker.signal(signal).whenComplete((ok, failure) -> {
+      if (failure != null) {
+        log.warn("Could not tell the other nodes that {} is now {}: {}", from, to, failure.toString());
+        hubThread.execute(() -> ownRenames.remove(renameKey(signal)));
+      }
+    });
+  }
+
+  private static String renameKey(Signal rename) {
+    return rename.user() + '\0' + rename.to();
+  }
+
+  /**
+   * Tells this node's sockets of a rename: the user's own sockets, and every socket in a room
+   * where the user is a member on any node. The asker's copy carries its ref.
+   */
+  private void announceRename(String userKey, String from, String to, Peer asker, String ref) {
+    User local = users.get(userKey);
+    Set<Peer> audience = new LinkedHashSet<>(local == null ? Set.of() : local.peers);
     for (Room room : rooms.all()) {
-      if (room.members.containsKey(user)) {
+      if (room.cluster.containsKey(userKey)) {
+        room.cluster.put(userKey, to);
         audience.addAll(room.subscriptions.keySet());
       }
     }
@@ -556,6 +635,25 @@ public final class ChatHub {
         p.client.send(shared);
       }
     }
+  }
+
+  /** A signal from some node, this one included. */
+  private void onSignal(Signal signal) {
+    if (signal.kind() != Signal.Kind.RENAME) {
+      rooms.onSignal(signal);
+      return;
+    }
+    if (ownRenames.remove(renameKey(signal))) {
+      return;
+    }
+    User local = users.get(signal.user());
+    if (local != null) {
+      // Another tab of this user, on another node, renamed it.
+      names.remove(UserNames.key(local.name), local);
+      names.put(UserNames.key(signal.to()), local);
+      local.name = signal.to();
+    }
+    announceRename(signal.user(), signal.name(), signal.to(), null, null);
   }
 
   private void history(Peer peer, Command.History history) {
@@ -600,7 +698,20 @@ public final class ChatHub {
     if (!commandToken(peer, who.ref())) {
       return;
     }
-    peer.client.send(new Event.Members(who.ref(), who.room(), members(who.room())));
+    Room room = rooms.get(who.room());
+    if (room != null && room.loaded) {
+      peer.client.send(new Event.Members(who.ref(), who.room(), room.memberNames()));
+      return;
+    }
+    presence.members(who.room()).whenCompleteAsync((members, failure) -> {
+      if (failure != null) {
+        refuse(peer, who.ref(), ErrorCode.UNAVAILABLE);
+        return;
+      }
+      List<String> names = new ArrayList<>(members.values());
+      names.sort(UserNames.ORDER);
+      peer.client.send(new Event.Members(who.ref(), who.room(), names));
+    }, hubThread);
   }
 
   // ---------------------------------------------------------------- queries
@@ -611,11 +722,26 @@ public final class ChatHub {
     return room == null ? List.of() : room.memberNames();
   }
 
-  /** How many users are in each room that has any. */
-  public Map<String, Integer> memberCounts() {
+  /** How many users, on any node, are in each of these rooms. */
+  public CompletionStage<Map<String, Integer>> memberCounts(List<String> roomNames) {
     Map<String, Integer> counts = new HashMap<>();
-    rooms.all().forEach(room -> counts.put(room.name, room.members.size()));
-    return counts;
+    CompletableFuture<?>[] lookups = roomNames.stream().map(name -> {
+      Room room = rooms.get(name);
+      if (room != null && room.loaded) {
+        counts.put(name, room.cluster.size());
+        return CompletableFuture.completedFuture(null);
+      }
+      return presence.members(name).thenAcceptAsync(members -> counts.put(name, members.size()), hubThread)
+          .toCompletableFuture();
+    }).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(lookups).thenApplyAsync(done -> counts, hubThread);
+  }
+
+  /** The rooms this node has open (it has sockets in them, or is opening them). */
+  Set<String> openRooms() {
+    Set<String> open = new HashSet<>();
+    rooms.all().forEach(room -> open.add(room.name));
+    return open;
   }
 
   /** The open connections, those still waiting for their user included. */

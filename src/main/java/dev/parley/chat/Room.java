@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +17,10 @@ final class Room {
   final String name;
   /** The sockets that joined, in join order. */
   final Map<Peer, Subscription> subscriptions = new LinkedHashMap<>();
-  /** Users listed as members, with how many of their sockets are in the room (0 while a leave is pending). */
+  /** This node's users in the room, with how many of their sockets are in it (0 while a leave is pending). */
   final Map<User, Integer> members = new LinkedHashMap<>();
+  /** The room's members on every node, by user identity key, as this node last heard: what who lists. */
+  final Map<String, String> cluster = new HashMap<>();
   /** Users whose arrival was announced (their first join succeeded), so their departure is too. */
   final Set<User> announced = new HashSet<>();
   /** Pending "leave" announcements of users whose last socket went away, by user. */
@@ -38,10 +41,7 @@ final class Room {
   }
 
   List<String> memberNames() {
-    List<String> names = new ArrayList<>(members.size());
-    for (User user : members.keySet()) {
-      names.add(user.name);
-    }
+    List<String> names = new ArrayList<>(cluster.values());
     names.sort(UserNames.ORDER);
     return names;
   }

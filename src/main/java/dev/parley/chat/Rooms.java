@@ -1,10 +1,13 @@
 package dev.parley.chat;
 
 import dev.parley.broker.Broker;
+import dev.parley.broker.Presence;
+import dev.parley.broker.Signal;
 import dev.parley.store.MessageStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,6 +26,7 @@ final class Rooms {
 
   private final MessageStore store;
   private final Broker broker;
+  private final Presence presence;
   private final Scheduler scheduler;
   private final Executor hubThread;
   private final long leaveGraceMillis;
@@ -30,10 +34,11 @@ final class Rooms {
   private final Consumer<Peer> resume;
   private final Map<String, Room> rooms = new HashMap<>();
 
-  Rooms(MessageStore store, Broker broker, Scheduler scheduler, Executor hubThread, long leaveGraceMillis,
-      Consumer<Peer> resume) {
+  Rooms(MessageStore store, Broker broker, Presence presence, Scheduler scheduler, Executor hubThread,
+      long leaveGraceMillis, Consumer<Peer> resume) {
     this.store = store;
     this.broker = broker;
+    this.presence = presence;
     this.scheduler = scheduler;
     this.hubThread = hubThread;
     this.leaveGraceMillis = leaveGraceMillis;
@@ -81,9 +86,14 @@ final class Rooms {
   /** Learns the room's last id, subscribed first so that nothing published meanwhile is missed. */
   private void open(Room room) {
     String name = room.name;
+    CompletableFuture<Map<String, String>> members = new CompletableFuture<>();
     store.createRoom(name)
         .thenCompose(created -> broker.subscribe(name))
-        .thenCompose(subscribed -> store.lastId(name))
+        .thenCompose(subscribed -> presence.members(name))
+        .thenCompose(found -> {
+          members.complete(found);
+          return store.lastId(name);
+        })
         .whenCompleteAsync((lastId, failure) -> {
           if (rooms.get(name) != room) {
             return;
@@ -105,6 +115,8 @@ final class Rooms {
           }
           room.loaded = true;
           room.lastDelivered = lastId;
+          // Signals that arrived while loading are newer than the snapshot: they win.
+          members.join().forEach(room.cluster::putIfAbsent);
           room.drain();
           List<Room.PendingJoin> waiting = List.copyOf(room.pendingJoins);
           room.pendingJoins.clear();
@@ -126,13 +138,50 @@ final class Rooms {
     }
   }
 
-  /** Sends an event to every socket in the room except the user's own. */
-  void announce(Room room, User user, Event event) {
+  /** Sends an event to every socket in the room except those of the user it is about. */
+  private void announce(Room room, String userKey, Event event) {
     for (Subscription s : room.subscriptions.values()) {
-      if (s.peer.user != user && !s.peer.client.plainText()) {
+      if (!s.peer.user.key.equals(userKey) && !s.peer.client.plainText()) {
         s.peer.client.send(event);
       }
     }
+  }
+
+  /**
+   * A signal from some node (this one included) about a room this node has open: presence
+   * and typing are shown to the room's sockets here, except the user's own.
+   */
+  void onSignal(Signal signal) {
+    Room room = rooms.get(signal.room());
+    if (room == null) {
+      return;
+    }
+    switch (signal.kind()) {
+      case JOIN -> {
+        room.cluster.put(signal.user(), signal.name());
+        announce(room, signal.user(), new Event.Presence(room.name, signal.name(), true));
+      }
+      case LEAVE -> {
+        if (room.cluster.remove(signal.user()) != null) {
+          announce(room, signal.user(), new Event.Presence(room.name, signal.name(), false));
+        }
+      }
+      case TYPING -> announce(room, signal.user(), new Event.Typing(room.name, signal.name()));
+      default -> { }
+    }
+  }
+
+  /** Tells every node (this one too) that {@code user} is typing in {@code room}. */
+  void typing(Room room, User user) {
+    signal(Signal.typing(room.name, user.key, user.name));
+  }
+
+  private void signal(Signal signal) {
+    broker.signal(signal).whenComplete((ok, failure) -> {
+      if (failure != null) {
+        log.debug("Could not send a {} signal: {}", signal.kind(), failure.toString());
+      }
+    });
   }
 
   private void snapshot(Room room, Subscription sub, Command.Join join) {
@@ -174,11 +223,18 @@ final class Rooms {
       }
       return;
     }
-    sub.snapshotLoaded(new Event.Joined(join.ref(), room.name, room.memberNames(), lastId, messages, recovered));
     User user = sub.peer.user;
+    room.cluster.put(user.key, user.name);
+    sub.snapshotLoaded(new Event.Joined(join.ref(), room.name, room.memberNames(), lastId, messages, recovered));
     if (room.announced.add(user)) {
-      // Announced only once the join succeeded, so a failed join is never seen by the room.
-      announce(room, user, new Event.Presence(room.name, user.name, true));
+      // Entered only once the join succeeded, so a failed join is never seen by the room.
+      presence.enter(room.name, user.key, user.name).whenCompleteAsync((first, lost) -> {
+        if (lost != null) {
+          log.warn("Could not record {} in room {}: {}", user.name, room.name, lost.toString());
+        } else if (first) {
+          signal(Signal.join(room.name, user.key, user.name));
+        }
+      }, hubThread);
     }
   }
 
@@ -215,7 +271,14 @@ final class Rooms {
     }
     room.members.remove(user);
     if (room.announced.remove(user)) {
-      announce(room, user, new Event.Presence(room.name, user.name, false));
+      String name = user.name;
+      presence.exit(room.name, user.key).whenCompleteAsync((last, failure) -> {
+        if (failure != null) {
+          log.warn("Could not record that {} left room {}: {}", name, room.name, failure.toString());
+        } else if (last) {
+          signal(Signal.leave(room.name, user.key, name));
+        }
+      }, hubThread);
     }
     closeIfIdle(room);
   }

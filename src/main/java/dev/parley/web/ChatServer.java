@@ -1,6 +1,8 @@
 package dev.parley.web;
 
 import dev.parley.broker.Broker;
+import dev.parley.broker.NameLeases;
+import dev.parley.broker.Presence;
 import dev.parley.chat.ChatHub;
 import dev.parley.chat.RoomNames;
 import dev.parley.store.MessageStore;
@@ -29,6 +31,8 @@ public final class ChatServer extends VerticleBase {
 
   private final MessageStore store;
   private final Broker broker;
+  private final Presence presence;
+  private final NameLeases leases;
   private final WebConfig config;
   private final PrometheusMeterRegistry registry;
   private final Set<Connection> connections = new LinkedHashSet<>();
@@ -40,9 +44,12 @@ public final class ChatServer extends VerticleBase {
   private WebMetrics metrics;
   private volatile boolean stopping;
 
-  public ChatServer(MessageStore store, Broker broker, WebConfig config, PrometheusMeterRegistry registry) {
+  public ChatServer(MessageStore store, Broker broker, Presence presence, NameLeases leases, WebConfig config,
+      PrometheusMeterRegistry registry) {
     this.store = store;
     this.broker = broker;
+    this.presence = presence;
+    this.leases = leases;
     this.config = config;
     this.registry = registry;
   }
@@ -50,7 +57,7 @@ public final class ChatServer extends VerticleBase {
   @Override
   public Future<?> start() {
     Executor hubThread = task -> context.runOnContext(v -> task.run());
-    hub = new ChatHub(store, broker, config.chatLimits(), new VertxScheduler(vertx), hubThread,
+    hub = new ChatHub(store, broker, presence, leases, config.chatLimits(), new VertxScheduler(vertx), hubThread,
         config.leaveGraceMillis());
     gate = new UpgradeGate(config.webLimits());
     origins = new OriginPolicy(config.allowedOrigins());

@@ -8,6 +8,7 @@ import dev.parley.chat.RoomNames;
 import dev.parley.store.MessageStore;
 import dev.parley.store.RoomSummary;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
@@ -114,22 +115,27 @@ final class HttpRoutes {
   }
 
   private void rooms(RoutingContext ctx) {
-    Future.fromCompletionStage(store.rooms(), vertx.getOrCreateContext()).onComplete(result -> {
-      if (result.failed()) {
-        problem(ctx, 503, "unavailable", "the store is unavailable");
-        return;
-      }
-      Map<String, Integer> members = hub.memberCounts();
-      json(ctx, 200, writeArray(g -> {
-        for (RoomSummary room : result.result()) {
-          g.writeStartObject();
-          g.writeStringField("name", room.name());
-          g.writeNumberField("members", members.getOrDefault(room.name(), 0));
-          g.writeNumberField("lastId", room.lastId());
-          g.writeEndObject();
-        }
-      }));
-    });
+    Context here = vertx.getOrCreateContext();
+    // The hub is asked on its own thread (this context), never on the store's.
+    Future.fromCompletionStage(store.rooms(), here)
+        .compose(rooms -> Future.fromCompletionStage(hub.memberCounts(rooms.stream().map(RoomSummary::name).toList()),
+            here).map(counts -> Map.entry(rooms, counts)))
+        .onComplete(result -> {
+          if (result.failed()) {
+            problem(ctx, 503, "unavailable", "the store or the broker is unavailable");
+            return;
+          }
+          Map<String, Integer> members = result.result().getValue();
+          json(ctx, 200, writeArray(g -> {
+            for (RoomSummary room : result.result().getKey()) {
+              g.writeStartObject();
+              g.writeStringField("name", room.name());
+              g.writeNumberField("members", members.getOrDefault(room.name(), 0));
+              g.writeNumberField("lastId", room.lastId());
+              g.writeEndObject();
+            }
+          }));
+        });
   }
 
   private void messages(RoutingContext ctx) {

@@ -32,6 +32,7 @@ abstract class BrokerContract {
 
   protected Broker broker;
   protected Received received;
+  protected Recorder<Signal> signals;
   private String prefix;
 
   /** A new broker, not yet started. */
@@ -41,8 +42,10 @@ abstract class BrokerContract {
   void openBroker() throws Exception {
     prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + "-";
     received = new Received();
+    signals = new Recorder<>();
     broker = newBroker();
     broker.start(received);
+    broker.onSignal(signals);
   }
 
   @AfterEach
@@ -148,6 +151,63 @@ abstract class BrokerContract {
   @Test
   void pingSucceedsWhileTheBrokerAnswers() throws Exception {
     await(broker.ping());
+  }
+
+  @Test
+  void aSignalOfASubscribedRoomReachesTheSignalSinkWithEveryFieldIntact() throws Exception {
+    String room = room("signals");
+    await(broker.subscribe(room));
+    Signal join = Signal.join(room, "key|with:odd\tchars 👋", "Zoë_ünïcode");
+    Signal typing = Signal.typing(room, "u2", "bob");
+    Signal leave = Signal.leave(room, "u3", "carol");
+
+    await(broker.signal(join));
+    await(broker.signal(typing));
+    await(broker.signal(leave));
+
+    assertEquals(List.of(join, typing, leave), signals.awaitCount(s -> room.equals(s.room()), 3, WAIT_MILLIS),
+        "one node's signals of a room arrive intact and in order");
+  }
+
+  @Test
+  void aSignalOfARoomNotSubscribedIsNotDelivered() throws Exception {
+    String elsewhere = room("elsewhere");
+    String here = room("here");
+    await(broker.subscribe(here));
+
+    await(broker.signal(Signal.join(elsewhere, "u1", "alice")));
+    await(broker.signal(Signal.join(here, "u1", "alice")));
+
+    signals.awaitFirst(s -> here.equals(s.room()));
+    assertEquals(List.of(), signals.matching(s -> elsewhere.equals(s.room())),
+        "a signal of a room never subscribed was delivered");
+  }
+
+  @Test
+  void aRenameReachesABrokerSubscribedToNoRoom() throws Exception {
+    String user = room("renamed");
+    await(broker.ping());
+    Signal rename = Signal.rename(user, "old_name", "new_name");
+
+    await(broker.signal(rename));
+
+    assertEquals(rename, signals.awaitFirst(s -> user.equals(s.user())));
+  }
+
+  @Test
+  void messagesAndSignalsOfOneRoomEachReachTheirOwnSink() throws Exception {
+    String room = room("both");
+    await(broker.subscribe(room));
+
+    await(broker.publish(message(room, 1, "a message")));
+    await(broker.signal(Signal.typing(room, "u1", "alice")));
+    await(broker.publish(message(room, 2, "marker")));
+
+    received.awaitCount(room, 2);
+    signals.awaitFirst(s -> room.equals(s.room()));
+    assertEquals(List.of(1L, 2L), ids(received.of(room)), "only the messages reach the message sink");
+    assertEquals(List.of(Signal.typing(room, "u1", "alice")), signals.matching(s -> room.equals(s.room())),
+        "only the signal reaches the signal sink");
   }
 
   protected static List<Long> ids(List<Message> messages) {

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.parley.broker.Waits.eventually;
+import static dev.parley.broker.Waits.succeeds;
 
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,6 +167,121 @@ class RedisBrokerTest extends BrokerContract {
     assertTrue(String.valueOf(failure.getMessage()).contains("closed"), "names the cause: " + failure);
   }
 
+  @Test
+  void aRoomSignalReachesTheNodesSubscribedToTheRoomOnly() throws Exception {
+    RedisBroker second = new RedisBroker(vertx, url);
+    RedisBroker third = new RedisBroker(vertx, url);
+    try {
+      Recorder<Signal> secondSignals = new Recorder<>();
+      Recorder<Signal> thirdSignals = new Recorder<>();
+      second.onSignal(secondSignals);
+      third.onSignal(thirdSignals);
+      String room = room("signalled");
+      String marker = room("marker");
+      await(broker.subscribe(room));
+      await(third.subscribe(room));
+      await(second.subscribe(marker));
+      Signal join = Signal.join(room, "u1", "alice");
+
+      await(second.signal(join)); // from a node not in the room
+      await(second.signal(Signal.typing(marker, "u2", "bob")));
+
+      assertEquals(join, signals.awaitFirst(s -> room.equals(s.room())));
+      assertEquals(join, thirdSignals.awaitFirst(s -> room.equals(s.room())));
+      secondSignals.awaitFirst(s -> marker.equals(s.room()));
+      assertEquals(List.of(), secondSignals.matching(s -> room.equals(s.room())),
+          "a node not subscribed to the room got its signal");
+      assertEquals(List.of(), signals.matching(s -> marker.equals(s.room())),
+          "a node not subscribed to the marker room got its signal");
+    } finally {
+      second.close();
+      third.close();
+    }
+  }
+
+  @Test
+  void aRenameReachesEveryNodeAlsoOneSubscribedToNoRoom() throws Exception {
+    RedisBroker idle = new RedisBroker(vertx, url);
+    try {
+      Recorder<Signal> idleSignals = new Recorder<>();
+      idle.onSignal(idleSignals);
+      await(idle.ping());
+      await(broker.subscribe(room("somewhere")));
+      Signal rename = Signal.rename(room("user"), "old_name", "new_name");
+
+      await(broker.signal(rename));
+
+      assertEquals(rename, signals.awaitFirst(s -> rename.user().equals(s.user())), "the sending node");
+      assertEquals(rename, idleSignals.awaitFirst(s -> rename.user().equals(s.user())), "a node in no room");
+    } finally {
+      idle.close();
+    }
+  }
+
+  @Test
+  void aRenameReachesANodeAfterItsSubscriberWasDroppedAndItResubscribed() throws Exception {
+    RedisBroker node = (RedisBroker) broker;
+    RedisBroker other = new RedisBroker(vertx, url);
+    try {
+      AtomicInteger resubscribed = new AtomicInteger();
+      node.onResubscribed(resubscribed::incrementAndGet);
+      await(node.ping());
+
+      assertEquals(1L, kill(clientIds(node).get("sub"), "pubsub"));
+      eventually("the subscriber resubscribed", () -> resubscribed.get() >= 1);
+      Signal rename = Signal.rename(room("user"), "before", "after");
+      await(other.signal(rename));
+
+      assertEquals(rename, signals.awaitFirst(s -> rename.user().equals(s.user())));
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void whileRedisCannotBeReachedASignalFailsAtOnceWithTheCause() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    RedisBroker down = new RedisBroker(vertx, "redis://127.0.0.1:" + port);
+    try {
+      eventually("the first connection attempt failed", () -> !succeeds(down.ping()));
+
+      for (Signal signal : List.of(Signal.join(room("down"), "u1", "alice"), Signal.rename("u1", "a", "b"))) {
+        Exception failure = assertThrows(Exception.class, () -> await(down.signal(signal)));
+        assertTrue(String.valueOf(failure.getMessage()).contains("unavailable"),
+            "fails naming the cause, not by timing out: " + failure);
+      }
+    } finally {
+      down.close();
+    }
+  }
+
+  @Test
+  void unreadablePayloadsAndPayloadsOfAnotherRoomAreDroppedAndDeliveryGoesOn() throws Exception {
+    String room = room("garbage");
+    await(broker.subscribe(room));
+    String channel = RedisBroker.CHANNEL_PREFIX + room;
+
+    for (String payload : List.of("not json", "[1,2]", "{\"signal\":\"dance\",\"room\":\"" + room + "\"}",
+        "{\"signal\":\"join\",\"room\":\"" + room("other") + "\",\"user\":\"u\",\"name\":\"n\"}",
+        "{\"room\":\"" + room("other") + "\",\"id\":9,\"from\":\"x\",\"text\":\"t\",\"ts\":1}")) {
+      await(admin.send(Request.cmd(Command.PUBLISH).arg(channel).arg(payload)).toCompletionStage());
+    }
+    await(admin.send(Request.cmd(Command.PUBLISH).arg(RedisBroker.USERS_CHANNEL).arg(
+        "{\"room\":\"" + room + "\",\"id\":8,\"from\":\"x\",\"text\":\"t\",\"ts\":1}")).toCompletionStage());
+    await(broker.publish(message(room, 1, "after the garbage")));
+    await(broker.signal(Signal.typing(room, "u1", "alice")));
+
+    assertEquals(1L, received.awaitFirst(m -> m.room().equals(room)).id());
+    assertEquals(Signal.typing(room, "u1", "alice"), signals.awaitFirst(s -> room.equals(s.room())));
+    assertEquals(List.of(1L), ids(received.of(room)), "nothing else of the room reached the message sink");
+    assertEquals(List.of(), received.of(room("other")), "a message published on another room's channel was delivered");
+    assertEquals(List.of(Signal.typing(room, "u1", "alice")), signals.matching(s -> s.room() != null),
+        "no other room signal was delivered");
+  }
+
   /** The ids of the node's connections, by role ({@code cmd}, {@code sub}), from CLIENT LIST. */
   private static Map<String, Long> clientIds(RedisBroker node) throws Exception {
     String list = await(admin.send(Request.cmd(Command.CLIENT).arg("LIST")).toCompletionStage()).toString();
@@ -192,25 +307,5 @@ class RedisBrokerTest extends BrokerContract {
   private static long kill(long id, String type) throws Exception {
     return await(admin.send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(id).arg("TYPE").arg(type))
         .toCompletionStage()).toLong();
-  }
-
-  private static boolean succeeds(java.util.concurrent.CompletionStage<Void> stage) {
-    try {
-      stage.toCompletableFuture().get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
-      return true;
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
-  /** Polls the condition every 20 ms until it holds, failing after 10 s. */
-  private static void eventually(String what, Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        fail("not within " + WAIT_MILLIS + " ms: " + what);
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.broker.Broker;
+import dev.parley.broker.Signal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,12 +24,24 @@ class ChatHubClusterDeliveryTest {
   /** Delivers at once, but confirms (or fails) each publish only when the test says so. */
   static final class RemoteLikeBroker implements Broker {
     private Consumer<Message> sink = m -> {};
+    private Consumer<Signal> signals = s -> {};
     final List<CompletableFuture<Void>> confirmations = new ArrayList<>();
     boolean deliver = true;
 
     @Override
     public void start(Consumer<Message> sink) {
       this.sink = sink;
+    }
+
+    @Override
+    public void onSignal(Consumer<Signal> sink) {
+      this.signals = sink;
+    }
+
+    @Override
+    public CompletionStage<Void> signal(Signal signal) {
+      signals.accept(signal);
+      return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -195,7 +195,7 @@ class ChatHubJoinTest {
     FakeClient a = f.joined("lobby");
     f.send(a, "lobby", "one");
     f.handle(a, new Command.Leave(f.ref(), "lobby"));
-    assertFalse(f.hub.memberCounts().containsKey("lobby"));
+    assertFalse(f.hub.openRooms().contains("lobby"));
     Event.Joined joined = f.join(a, "lobby");
     assertEquals(1, joined.lastId());
     assertEquals(2, f.send(a, "lobby", "two").id());

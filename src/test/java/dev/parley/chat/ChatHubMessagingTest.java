@@ -44,7 +44,7 @@ class ChatHubMessagingTest {
     f.join(tab1, "lobby");
     Event.Joined joined = f.join(tab2, "lobby");
     assertEquals(List.of(tab1.name()), joined.members());
-    assertEquals(1, f.hub.memberCounts().get("lobby"));
+    assertEquals(1, f.hub.members("lobby").size());
   }
 
   @Test

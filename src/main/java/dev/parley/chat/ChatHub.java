@@ -13,17 +13,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatHub {
   private static final Logger log = LoggerFactory.getLogger(ChatHub.class);
-  /** How long a session's name stays reserved after its last socket closes. */
-  static final long NAME_HOLD_MILLIS = 7L * 24 * 3600 * 1000;
   /** A session unused for this long is forgotten. */
   static final long SESSION_EXPIRY_MILLIS = 30L * 24 * 3600 * 1000;
-  /** How often online sessions are recorded as seen; far below {@link #NAME_HOLD_MILLIS}. */
+  /** How often online sessions are recorded as seen; far below {@link Naming#NAME_HOLD_MILLIS}. */
   static final long SESSION_TOUCH_MILLIS = 3600L * 1000;
   /** How often open rooms are compared with the store, for messages the broker lost. */
   static final long RESYNC_MILLIS = 10_000;
@@ -56,8 +51,6 @@ public final class ChatHub {
   private final Broker broker;
   private final Presence presence;
   private final NameLeases leases;
-  /** Renames this node delivered itself, whose echo from the broker is to be skipped. */
-  private final Set<String> ownRenames = new HashSet<>();
   private final Limits limits;
   private final TextRules textRules;
   private final Scheduler scheduler;
@@ -70,9 +63,8 @@ public final class ChatHub {
   private final Map<String, User> users = new HashMap<>();
   /** Users being loaded from the store, with the clients waiting for them. */
   private final Map<String, List<Client>> loadingUsers = new HashMap<>();
-  /** Names held by online users (or claimed while a rename is committing), by name key. */
-  private final Map<String, User> names = new HashMap<>();
   private final Rooms rooms;
+  private final Naming naming;
   /** Sends by (sender, room, cid), so a retry gets the first one's outcome, also after a reconnect. */
   private final RecentSends recentSends = new RecentSends(100_000);
   private int sendsInFlight;
@@ -98,7 +90,14 @@ public final class ChatHub {
     this.leaveGraceMillis = leaveGraceMillis;
     this.rooms = new Rooms(store, broker, presence, scheduler, hubThread, leaveGraceMillis, this::resume);
     broker.start(m -> hubThread.execute(() -> rooms.onBrokerMessage(m)));
-    broker.onSignal(signal -> hubThread.execute(() -> onSignal(signal)));
+    this.naming = new Naming(store, broker, presence, leases, rooms, scheduler, hubThread, users::get, this::resume);
+    broker.onSignal(signal -> hubThread.execute(() -> {
+      if (signal.kind() == Signal.Kind.RENAME) {
+        naming.onRename(signal);
+      } else {
+        rooms.onSignal(signal);
+      }
+    }));
     // Departures of a dead node's users, and returns after an outage, are announced like any other.
     presence.onExpired(broker::signal);
     presence.onRestored(broker::signal);
@@ -158,7 +157,7 @@ public final class ChatHub {
         return;
       }
       users.put(user.key, user);
-      names.put(UserNames.key(user.name), user);
+      naming.arrived(user);
       clients.forEach(c -> attach(c, user));
       if (!user.online()) {
         forget(user);
@@ -185,8 +184,8 @@ public final class ChatHub {
         // An expired session is never adopted: this connection is a guest of its own.
         return guest(connectionKey(), null);
       }
-      if (name.isPresent() && !names.containsKey(UserNames.key(name.get()))) {
-        return store.claimName(sid, name.get(), now, now - NAME_HOLD_MILLIS).thenComposeAsync(free -> free
+      if (name.isPresent() && !naming.heldHere(name.get())) {
+        return naming.claimForSession(sid, name.get(), now).thenComposeAsync(free -> free
             ? CompletableFuture.completedFuture(new User(key, sid, name.get()))
             : guest(key, sid), hubThread);
       }
@@ -202,7 +201,7 @@ public final class ChatHub {
       User user = new User(key, sid, name);
       return sid == null
           ? CompletableFuture.completedFuture(user)
-          : store.claimName(sid, name, now, now - NAME_HOLD_MILLIS).thenApply(ok -> user);
+          : naming.claimForSession(sid, name, now).thenApply(ok -> user);
     }, hubThread);
   }
 
@@ -258,11 +257,9 @@ public final class ChatHub {
   /** Drops an offline user from memory; a session's name stays reserved through the store. */
   private void forget(User user) {
     users.remove(user.key);
-    names.remove(UserNames.key(user.name), user);
+    naming.departed(user);
     if (user.sid != null) {
       store.touchSession(user.sid, scheduler.now());
-    } else {
-      leases.release(UserNames.key(user.name), user.key);
     }
   }
 
@@ -498,56 +495,14 @@ public final class ChatHub {
   }
 
   private void nick(Peer peer, Command.Nick nick) {
-    String ref = nick.ref();
-    String wanted = nick.name();
-    if (!UserNames.isChoosable(wanted)) {
-      refuse(peer, ref, ErrorCode.INVALID_NAME);
+    if (!UserNames.isChoosable(nick.name())) {
+      refuse(peer, nick.ref(), ErrorCode.INVALID_NAME);
       return;
     }
-    if (!commandToken(peer, ref)) {
+    if (!commandToken(peer, nick.ref())) {
       return;
     }
-    User user = peer.user;
-    String key = UserNames.key(wanted);
-    User holder = names.get(key);
-    if (holder != null && holder != user) {
-      peer.commands.refund();
-      peer.client.send(new Event.Failure(ref, ErrorCode.NAME_TAKEN, "the name " + wanted + " is in use"));
-      return;
-    }
-    if (wanted.equals(user.name)) {
-      peer.client.send(new Event.NickChanged(ref, user.name, wanted));
-      return;
-    }
-    names.put(key, user); // reserved while the cluster and the store decide
-    long now = scheduler.now();
-    peer.busy = true;
-    claim(user, wanted, key, now).whenCompleteAsync((free, failure) -> {
-      renamed(peer, ref, wanted, key, free, failure);
-      resume(peer);
-    }, hubThread);
-  }
-
-  /**
-   * Claims a name cluster-wide. The lease blocks online connections without a session on any
-   * node; the store blocks sessions, online or not (for 7 days). A session's name is kept by
-   * the store, so it gives its lease back; a connection without a session keeps its lease.
-   */
-  private CompletionStage<Boolean> claim(User user, String wanted, String key, long now) {
-    return leases.acquire(key, user.key).thenCompose(leased -> {
-      if (!leased) {
-        return CompletableFuture.completedFuture(false);
-      }
-      return store.claimName(user.sid, wanted, now, now - NAME_HOLD_MILLIS).handle((free, failure) -> {
-        if (failure != null || !free || user.sid != null) {
-          leases.release(key, user.key);
-        }
-        if (failure != null) {
-          throw new CompletionException(failure);
-        }
-        return free;
-      });
-    });
+    naming.rename(peer, nick);
   }
 
   /** The socket's pending join or rename is answered: its held commands go on, in order. */
@@ -556,104 +511,6 @@ public final class ChatHub {
     while (!peer.held.isEmpty() && !peer.busy && !peer.closed) {
       dispatch(peer, peer.held.poll());
     }
-  }
-
-  private void renamed(Peer peer, String ref, String wanted, String key, Boolean free, Throwable failure) {
-    User user = peer.user;
-    if (users.get(user.key) != user) {
-      // The user went offline while the rename committed: the store has the new name for a
-      // session, and nothing here may hold a name for a user who is gone.
-      names.remove(key, user);
-      if (user.sid == null) {
-        leases.release(key, user.key);
-      }
-      return;
-    }
-    if (failure == null && free) {
-      rename(user, wanted, peer, ref);
-      return;
-    }
-    if (!UserNames.key(user.name).equals(key)) {
-      names.remove(key, user);
-    }
-    peer.commands.refund();
-    if (failure != null) {
-      log.warn("Could not store a name change: {}", failure.toString());
-      refuse(peer, ref, ErrorCode.UNAVAILABLE);
-    } else {
-      peer.client.send(new Event.Failure(ref, ErrorCode.NAME_TAKEN, "the name " + wanted + " is in use"));
-    }
-  }
-
-
-  private void rename(User user, String to, Peer asker, String ref) {
-    String from = user.name;
-    if (!UserNames.key(from).equals(UserNames.key(to))) {
-      names.remove(UserNames.key(from), user);
-      if (user.sid == null && UserNames.isChoosable(from)) {
-        leases.release(UserNames.key(from), user.key);
-      }
-    }
-    names.put(UserNames.key(to), user);
-    user.name = to;
-    presence.rename(user.key, to);
-    announceRename(user.key, from, to, asker, ref);
-    // Other nodes (its other tabs, its rooms' members there) learn it from the broker; this
-    // node skips the echo, having told its own sockets already.
-    Signal signal = Signal.rename(user.key, from, to);
-    ownRenames.add(renameKey(signal));
-    broker.signal(signal).whenComplete((ok, failure) -> {
-      if (failure != null) {
-        log.warn("Could not tell the other nodes that {} is now {}: {}", from, to, failure.toString());
-        hubThread.execute(() -> ownRenames.remove(renameKey(signal)));
-      }
-    });
-  }
-
-  private static String renameKey(Signal rename) {
-    return rename.user() + '\0' + rename.to();
-  }
-
-  /**
-   * Tells this node's sockets of a rename: the user's own sockets, and every socket in a room
-   * where the user is a member on any node. The asker's copy carries its ref.
-   */
-  private void announceRename(String userKey, String from, String to, Peer asker, String ref) {
-    User local = users.get(userKey);
-    Set<Peer> audience = new LinkedHashSet<>(local == null ? Set.of() : local.peers);
-    for (Room room : rooms.all()) {
-      if (room.cluster.containsKey(userKey)) {
-        room.cluster.put(userKey, to);
-        audience.addAll(room.subscriptions.keySet());
-      }
-    }
-    Event.NickChanged shared = new Event.NickChanged(null, from, to);
-    for (Peer p : audience) {
-      if (p == asker) {
-        p.client.send(new Event.NickChanged(ref, from, to));
-      } else if (!p.client.plainText()) {
-        p.client.send(shared);
-      }
-    }
-  }
-
-  /** A signal from some node, this one included. */
-  private void onSignal(Signal signal) {
-    if (signal.kind() != Signal.Kind.RENAME) {
-      rooms.onSignal(signal);
-      return;
-    }
-    if (ownRenames.remove(renameKey(signal))) {
-      return;
-    }
-    User local = users.get(signal.user());
-    if (local != null) {
-      // Another tab of this user, on another node, renamed it.
-      names.remove(UserNames.key(local.name), local);
-      names.put(UserNames.key(signal.to()), local);
-      local.name = signal.to();
-    }
-    announceRename(signal.user(), signal.name(), signal.to(), null, null);
   }
 
   private void history(Peer peer, Command.History history) {
@@ -749,8 +606,4 @@ public final class ChatHub {
     return peers.size() + connecting.size();
   }
 
-  /** Runs {@code action} for every open client (for shutdown). */
-  public void forEachClient(BiConsumer<Client, String> action) {
-    peers.forEach((client, peer) -> action.accept(client, peer.user.name));
-  }
 }

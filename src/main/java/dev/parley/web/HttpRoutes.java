@@ -3,7 +3,6 @@ package dev.parley.web;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.chat.ChatHub;
-import dev.parley.chat.Message;
 import dev.parley.chat.RoomNames;
 import dev.parley.store.MessageStore;
 import dev.parley.store.RoomSummary;

@@ -66,8 +66,9 @@ public final class Parley {
       }
       String host = settings.web().host();
       String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-      log.info("Parley is serving: open http://{}:{}/ in a browser (plain WebSocket chat at ws://{}:{}/chat)",
-          shown, server.port(), shown, server.port());
+      boolean tls = settings.web().secure();
+      log.info("Parley is serving: open {}://{}:{}/ in a browser (plain WebSocket chat at {}://{}:{}/chat)",
+          tls ? "https" : "http", shown, server.port(), tls ? "wss" : "ws", shown, server.port());
       Housekeeping.start(vertx, store, settings.retainDays(), settings.retainMessages());
       started.complete(new Parley(vertx, store, List.of(broker, presence, leases), server, settings));
     });

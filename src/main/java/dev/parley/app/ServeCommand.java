@@ -1,16 +1,23 @@
 package dev.parley.app;
 
 import dev.parley.chat.Limits;
+import dev.parley.web.TlsFiles;
 import dev.parley.web.WebConfig;
 import dev.parley.web.WebLimits;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code parley serve}: runs the chat server until it is stopped (SIGTERM or Ctrl-C). */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -91,6 +98,15 @@ final class ServeCommand implements Callable<Integer> {
           + "0: no limit (env PARLEY_HANDSHAKES_PER_IP).")
   int handshakesPerIp;
 
+  @Option(names = "--tls-cert", defaultValue = "${env:PARLEY_TLS_CERT}", paramLabel = "PEM",
+      description = "Certificate chain (PEM file): serve HTTPS and WSS instead of HTTP and WS on the port; "
+          + "needs --tls-key (env PARLEY_TLS_CERT).")
+  String tlsCert;
+
+  @Option(names = "--tls-key", defaultValue = "${env:PARLEY_TLS_KEY}", paramLabel = "PEM",
+      description = "Private key (unencrypted PEM file) of the --tls-cert certificate (env PARLEY_TLS_KEY).")
+  String tlsKey;
+
   @Option(names = "--shutdown-timeout", defaultValue = "${env:PARLEY_SHUTDOWN_TIMEOUT:-10}",
       description = "Seconds a shutdown may take (env PARLEY_SHUTDOWN_TIMEOUT).")
   int shutdownSeconds;
@@ -100,6 +116,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--presence-grace", hidden = true, defaultValue = "${env:PARLEY_PRESENCE_GRACE:-2000}")
   long leaveGraceMillis;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -123,8 +142,45 @@ final class ServeCommand implements Callable<Integer> {
     WebLimits defaults = WebLimits.defaults();
     WebLimits webLimits = new WebLimits(maxFrame, maxBacklog, defaults.badFrames(), defaults.badFrameWindowNanos(),
         maxConnsPerIp, handshakesPerIp, handshakesPerIp / 2.0, pingMillis, pingMillis * 2);
-    WebConfig web = new WebConfig(host, port, origins, limits, webLimits, leaveGraceMillis, shutdownSeconds * 1000L);
+    WebConfig web = new WebConfig(host, port, origins, limits, webLimits, leaveGraceMillis, shutdownSeconds * 1000L,
+        tls());
     return new Settings(data, blankToNull(db), blankToNull(redis), inMemory, retainDays, retainMessages, web);
+  }
+
+  /**
+   * The TLS files, or {@code null} when neither option is given.
+   *
+   * @throws ParameterException when only one of them is given, or a file cannot be read
+   */
+  private TlsFiles tls() {
+    String cert = blankToNull(tlsCert);
+    String key = blankToNull(tlsKey);
+    if (cert == null && key == null) {
+      return null;
+    }
+    if (cert == null || key == null) {
+      throw invalid(cert == null
+          ? "--tls-key was given without --tls-cert: TLS needs both the certificate and its key (PEM files)"
+          : "--tls-cert was given without --tls-key: TLS needs both the certificate and its key (PEM files)");
+    }
+    return new TlsFiles(readable(cert, "--tls-cert", "certificate"), readable(key, "--tls-key", "key"));
+  }
+
+  private Path readable(String file, String option, String what) {
+    Path path;
+    try {
+      path = Path.of(file);
+    } catch (InvalidPathException e) {
+      throw invalid(option + ": '" + file + "' is not a valid path");
+    }
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw invalid(option + ": the TLS " + what + " file " + path.toAbsolutePath() + " does not exist or cannot be read");
+    }
+    return path;
+  }
+
+  private ParameterException invalid(String message) {
+    return new ParameterException(spec == null ? new CommandLine(this) : spec.commandLine(), message);
   }
 
   private static String blankToNull(String s) {

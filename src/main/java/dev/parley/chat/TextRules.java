@@ -13,6 +13,22 @@ public final class TextRules {
     this.maxCodePoints = maxCodePoints;
   }
 
+  /** Whether every surrogate in the string is half of a pair. */
+  public static boolean hasNoLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The shape check: {@code true} when the text has no unpaired surrogate and no forbidden control character. */
   public static boolean isWellFormed(String text) {
     for (int i = 0; i < text.length(); i++) {

@@ -75,6 +75,10 @@ public final class ChatServer extends VerticleBase {
               .setWebSocketClosingTimeout(5)
               .setPerMessageWebSocketCompressionSupported(false)
               .setPerFrameWebSocketCompressionSupported(false);
+          if (config.tls() != null) {
+            // The same port then speaks only TLS: https:// for the page and API, wss:// for sockets.
+            options.setSsl(true).setKeyCertOptions(config.tls().load(vertx));
+          }
           server = vertx.createHttpServer(options).requestHandler(routes.router());
           return server.listen();
         })

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.chat.Command;
 import dev.parley.chat.Event;
 import dev.parley.chat.Message;
+import dev.parley.chat.TextRules;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -64,7 +65,8 @@ final class JsonProtocol implements Protocol {
   }
 
   private static String quote(String s) {
-    return '"' + (s.length() <= 32 ? s : s.substring(0, 32) + "…") + '"';
+    boolean long_ = s.codePointCount(0, s.length()) > 32;
+    return '"' + (long_ ? s.substring(0, s.offsetByCodePoints(0, 32)) + "…" : s) + '"';
   }
 
   private static final class Malformed extends Exception {
@@ -92,10 +94,19 @@ final class JsonProtocol implements Protocol {
       if (node == null) {
         throw new Malformed("the field " + name + " is required");
       }
+      return string(name, node);
+    }
+
+    /** A string field's value; one with an unpaired surrogate (a "\\ud800" escape) is malformed. */
+    private static String string(String name, JsonNode node) throws Malformed {
       if (!node.isTextual()) {
         throw new Malformed("the field " + name + " must be a string");
       }
-      return node.textValue();
+      String value = node.textValue();
+      if (!name.equals("text") && !TextRules.hasNoLoneSurrogate(value)) {
+        throw new Malformed("the field " + name + " is not valid Unicode");
+      }
+      return value;
     }
 
     String optionalString(String name, int maxLength) throws Malformed {
@@ -103,13 +114,11 @@ final class JsonProtocol implements Protocol {
       if (node == null) {
         return null;
       }
-      if (!node.isTextual()) {
-        throw new Malformed("the field " + name + " must be a string");
-      }
-      if (node.textValue().length() > maxLength) {
+      String value = string(name, node);
+      if (value.length() > maxLength) {
         throw new Malformed("the field " + name + " may have at most " + maxLength + " characters");
       }
-      return node.textValue();
+      return value;
     }
 
     Long optionalLong(String name) throws Malformed {

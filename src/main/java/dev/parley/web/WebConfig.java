@@ -13,6 +13,13 @@ import java.util.Set;
  * @param webLimits the transport's limits
  * @param leaveGraceMillis how long a disconnected session user stays listed before its "leave"
  * @param shutdownMillis how long shutdown may take before sockets are dropped
+ * @param tls the certificate and key to serve TLS with, or {@code null} to serve plain HTTP
  */
 public record WebConfig(String host, int port, Set<String> allowedOrigins, Limits chatLimits, WebLimits webLimits,
-    long leaveGraceMillis, long shutdownMillis) {}
+    long leaveGraceMillis, long shutdownMillis, TlsFiles tls) {
+
+  /** Whether the server speaks TLS ({@code https://}, {@code wss://}). */
+  public boolean secure() {
+    return tls != null;
+  }
+}

@@ -29,7 +29,7 @@ public final class TestServer implements AutoCloseable {
 
   public static TestServer start(UnaryOperator<WebConfig> adjust, Path data) {
     WebConfig web = adjust.apply(new WebConfig("127.0.0.1", 0, Set.of(), Limits.defaults(), WebLimits.defaults(),
-        0, 5000));
+        0, 5000, null));
     Settings settings = new Settings(data, null, null, data == null, 0, 0, web);
     try {
       return new TestServer(Parley.start(settings).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
@@ -45,12 +45,12 @@ public final class TestServer implements AutoCloseable {
 
   public static WebConfig withLimits(WebConfig c, Limits limits) {
     return new WebConfig(c.host(), c.port(), c.allowedOrigins(), limits, c.webLimits(), c.leaveGraceMillis(),
-        c.shutdownMillis());
+        c.shutdownMillis(), c.tls());
   }
 
   public static WebConfig withWebLimits(WebConfig c, WebLimits limits) {
     return new WebConfig(c.host(), c.port(), c.allowedOrigins(), c.chatLimits(), limits, c.leaveGraceMillis(),
-        c.shutdownMillis());
+        c.shutdownMillis(), c.tls());
   }
 
   public int port() {

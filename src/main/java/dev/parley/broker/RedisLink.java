@@ -217,7 +217,11 @@ final class RedisLink {
     connection = null;
     hadOutage = true;
     lastFailure = cause != null ? cause : new IllegalStateException("connection closed by Redis");
-    c.close();
+    if (cause != null) {
+      // After an exception the connection may still be open: close it. After its end it is
+      // closed already, and closing it again trips an assertion inside the Redis client.
+      c.close();
+    }
     if (session.closed()) {
       return;
     }

@@ -68,6 +68,7 @@ public final class ChatHub {
   /** Sends by (sender, room, cid), so a retry gets the first one's outcome, also after a reconnect. */
   private final RecentSends recentSends = new RecentSends(100_000);
   private int sendsInFlight;
+  private boolean shuttingDown;
   private final List<CompletableFuture<Void>> drained = new ArrayList<>();
 
   /** A hub of a single node: presence and name leases in process. */
@@ -235,12 +236,12 @@ public final class ChatHub {
     }
     peer.closed = true;
     for (String room : List.copyOf(peer.rooms.keySet())) {
-      rooms.unsubscribe(peer, room, peer.user.sid != null);
+      rooms.unsubscribe(peer, room, peer.user.sid != null && !shuttingDown);
     }
     User user = peer.user;
     user.peers.remove(peer);
     if (!user.online()) {
-      if (user.sid != null && leaveGraceMillis > 0) {
+      if (user.sid != null && leaveGraceMillis > 0 && !shuttingDown) {
         // Kept as long as its presence lingers, so a reconnecting tab is the same member.
         user.release = scheduler.schedule(leaveGraceMillis, () -> {
           user.release = null;
@@ -416,6 +417,19 @@ public final class ChatHub {
       drained.add(settled);
     }
     return settled;
+  }
+
+  /**
+   * From now on, sockets that close leave their rooms at once (no grace): the node is going
+   * away, and the cluster should hear of its users' departures before it does.
+   */
+  public void beginShutdown() {
+    shuttingDown = true;
+  }
+
+  /** Completes once every presence record started so far (arrivals, departures) has been answered. */
+  public CompletionStage<Void> presenceSettled() {
+    return rooms.presenceSettled();
   }
 
   private void acknowledge(Peer peer, String ref, Message m, Throwable failure) {

@@ -46,6 +46,17 @@ final class Room {
     return names;
   }
 
+  /** The member names, with {@code user} among them even before its own arrival is echoed back. */
+  List<String> memberNamesWith(User user) {
+    if (cluster.containsKey(user.key)) {
+      return memberNames();
+    }
+    List<String> names = new ArrayList<>(cluster.values());
+    names.add(user.name);
+    names.sort(UserNames.ORDER);
+    return names;
+  }
+
   boolean idle() {
     return subscriptions.isEmpty() && leaving.isEmpty() && pendingJoins.isEmpty();
   }

@@ -4,6 +4,7 @@ import dev.parley.broker.Broker;
 import dev.parley.broker.Presence;
 import dev.parley.broker.Signal;
 import dev.parley.store.MessageStore;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ final class Rooms {
   /** Called when a socket's join is answered, so that its held commands go on. */
   private final Consumer<Peer> resume;
   private final Map<String, Room> rooms = new HashMap<>();
+  private final List<Exit> unrecordedExits = new ArrayList<>();
+  private final List<CompletableFuture<Void>> presenceSettled = new ArrayList<>();
+  private int presenceWork;
 
   Rooms(MessageStore store, Broker broker, Presence presence, Scheduler scheduler, Executor hubThread,
       long leaveGraceMillis, Consumer<Peer> resume) {
@@ -158,8 +162,10 @@ final class Rooms {
     }
     switch (signal.kind()) {
       case JOIN -> {
-        room.cluster.put(signal.user(), signal.name());
-        announce(room, signal.user(), new Event.Presence(room.name, signal.name(), true));
+        // A repeated arrival (a node restoring its members after a broker outage) is no news.
+        if (room.cluster.put(signal.user(), signal.name()) == null) {
+          announce(room, signal.user(), new Event.Presence(room.name, signal.name(), true));
+        }
       }
       case LEAVE -> {
         if (room.cluster.remove(signal.user()) != null) {
@@ -224,8 +230,8 @@ final class Rooms {
       return;
     }
     User user = sub.peer.user;
-    room.cluster.put(user.key, user.name);
-    sub.snapshotLoaded(new Event.Joined(join.ref(), room.name, room.memberNames(), lastId, messages, recovered));
+    sub.snapshotLoaded(new Event.Joined(join.ref(), room.name, room.memberNamesWith(user), lastId, messages,
+        recovered));
     if (room.announced.add(user)) {
       // Entered only once the join succeeded, so a failed join is never seen by the room.
       presence.enter(room.name, user.key, user.name).whenCompleteAsync((first, lost) -> {
@@ -271,16 +277,100 @@ final class Rooms {
     }
     room.members.remove(user);
     if (room.announced.remove(user)) {
-      String name = user.name;
-      presence.exit(room.name, user.key).whenCompleteAsync((last, failure) -> {
-        if (failure != null) {
-          log.warn("Could not record that {} left room {}: {}", name, room.name, failure.toString());
-        } else if (last) {
-          signal(Signal.leave(room.name, user.key, name));
+      exit(new Exit(room.name, user.key, user.name));
+    }
+    closeIfIdle(room);
+  }
+
+  /** A user's departure from a room, until the cluster has recorded it. */
+  private record Exit(String room, String user, String name) {}
+
+  /**
+   * Records that this node's last socket of a user left a room, and announces the departure
+   * when it was the user's last socket on any node. When the record fails (the broker is
+   * down), this node's sockets are told at once, and the departure is retried at each resync
+   * until the cluster has it: nobody is left listed who is gone.
+   */
+  private void exit(Exit exit) {
+    presenceWork++;
+    presence.exit(exit.room(), exit.user()).whenCompleteAsync((last, failure) -> {
+      presenceDone();
+      if (failure == null) {
+        if (last) {
+          signal(Signal.leave(exit.room(), exit.user(), exit.name()));
+        }
+        return;
+      }
+      log.warn("Could not record that {} left room {} ({}); retrying when the broker is back", exit.name(),
+          exit.room(), failure.toString());
+      unrecordedExits.add(exit);
+      onSignal(Signal.leave(exit.room(), exit.user(), exit.name()));
+    }, hubThread);
+  }
+
+  /** Retries the departures the cluster has not recorded: announced once the user is in the room on no node. */
+  private void retryExits() {
+    for (Exit exit : List.copyOf(unrecordedExits)) {
+      presence.members(exit.room()).whenCompleteAsync((members, failure) -> {
+        if (failure != null || !unrecordedExits.remove(exit)) {
+          return;
+        }
+        Room room = rooms.get(exit.room());
+        boolean backHere = room != null && room.members.keySet().stream().anyMatch(u -> u.key.equals(exit.user()));
+        if (backHere) {
+          return;
+        }
+        if (members.containsKey(exit.user())) {
+          exit(exit); // still listed: record it now
+        } else {
+          signal(Signal.leave(exit.room(), exit.user(), exit.name()));
         }
       }, hubThread);
     }
-    closeIfIdle(room);
+  }
+
+  /**
+   * Brings each open room's view of its members in line with the cluster's record, and tells
+   * this node's sockets what changed. Signals can be lost (a broker outage, a record that
+   * failed); this is what makes such a loss heal: no ghost stays listed, nobody stays hidden.
+   */
+  private void reconcileMembers() {
+    for (Room room : List.copyOf(rooms.values())) {
+      if (!room.loaded) {
+        continue;
+      }
+      presence.members(room.name).whenCompleteAsync((recorded, failure) -> {
+        if (failure != null || rooms.get(room.name) != room) {
+          return;
+        }
+        for (Map.Entry<String, String> gone : Map.copyOf(room.cluster).entrySet()) {
+          boolean here = room.members.keySet().stream().anyMatch(u -> u.key.equals(gone.getKey()));
+          if (!recorded.containsKey(gone.getKey()) && !here) {
+            onSignal(Signal.leave(room.name, gone.getKey(), gone.getValue()));
+          }
+        }
+        recorded.forEach((user, name) -> onSignal(Signal.join(room.name, user, name)));
+      }, hubThread);
+    }
+  }
+
+  private void presenceDone() {
+    if (--presenceWork == 0 && !presenceSettled.isEmpty()) {
+      List<CompletableFuture<Void>> waiting = List.copyOf(presenceSettled);
+      presenceSettled.clear();
+      waiting.forEach(f -> f.complete(null));
+    }
+  }
+
+  /** Completes once every presence record started so far has been answered. */
+  CompletableFuture<Void> presenceSettled() {
+    CompletableFuture<Void> settled = new CompletableFuture<>();
+    if (presenceWork == 0) {
+      settled.complete(null);
+    } else {
+      presenceSettled.add(settled);
+    }
+    return settled;
   }
 
   private void closeIfIdle(Room room) {
@@ -340,6 +430,8 @@ final class Rooms {
    * last-id read per open room.
    */
   void resync() {
+    retryExits();
+    reconcileMembers();
     for (Room room : List.copyOf(rooms.values())) {
       if (!room.loaded) {
         continue;

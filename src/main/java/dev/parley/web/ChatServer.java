@@ -156,12 +156,14 @@ public final class ChatServer extends VerticleBase {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       stopping = true;
+      hub.beginShutdown();
       log.info("Shutting down: closing {} connections", connections.size());
       hub.sendsSettled().whenComplete((ok, e) -> context.runOnContext(x -> {
         for (Connection c : List.copyOf(connections)) {
           c.close(1001, "server going away");
         }
-        done.complete();
+        // The sockets' departures reach the cluster before the node lets go of it.
+        context.runOnContext(y -> hub.presenceSettled().whenComplete((settled, f) -> done.tryComplete()));
       }));
     });
     return done.future();

@@ -75,6 +75,6 @@ final class PlainProtocol implements Protocol {
   }
 
   private static String abbreviate(String word) {
-    return word.length() <= 32 ? word : word.substring(0, 32) + "…";
+    return word.codePointCount(0, word.length()) <= 32 ? word : word.substring(0, word.offsetByCodePoints(0, 32)) + "…";
   }
 }

@@ -21,6 +21,10 @@ final class Room {
   final Map<User, Integer> members = new LinkedHashMap<>();
   /** The room's members on every node, by user identity key, as this node last heard: what who lists. */
   final Map<String, String> cluster = new HashMap<>();
+  /** Members the last reconciliation found listed here but not in the cluster's record. */
+  Set<String> missingOnce = Set.of();
+  /** Members the last reconciliation found in the cluster's record but not listed here. */
+  Set<String> unlistedOnce = Set.of();
   /** Users whose arrival was announced (their first join succeeded), so their departure is too. */
   final Set<User> announced = new HashSet<>();
   /** Pending "leave" announcements of users whose last socket went away, by user. */

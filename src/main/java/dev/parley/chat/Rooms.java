@@ -6,8 +6,10 @@ import dev.parley.broker.Signal;
 import dev.parley.store.MessageStore;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -343,13 +345,29 @@ final class Rooms {
         if (failure != null || rooms.get(room.name) != room) {
           return;
         }
-        for (Map.Entry<String, String> gone : Map.copyOf(room.cluster).entrySet()) {
-          boolean here = room.members.keySet().stream().anyMatch(u -> u.key.equals(gone.getKey()));
-          if (!recorded.containsKey(gone.getKey()) && !here) {
-            onSignal(Signal.leave(room.name, gone.getKey(), gone.getValue()));
+        // A snapshot may be older than the signals already applied (a node re-registering after
+        // an outage), so a difference counts only when two snapshots in a row agree on it.
+        Set<String> missing = new HashSet<>();
+        for (Map.Entry<String, String> listed : Map.copyOf(room.cluster).entrySet()) {
+          boolean here = room.members.keySet().stream().anyMatch(u -> u.key.equals(listed.getKey()));
+          if (!recorded.containsKey(listed.getKey()) && !here) {
+            missing.add(listed.getKey());
+            if (room.missingOnce.contains(listed.getKey())) {
+              onSignal(Signal.leave(room.name, listed.getKey(), listed.getValue()));
+            }
           }
         }
-        recorded.forEach((user, name) -> onSignal(Signal.join(room.name, user, name)));
+        Set<String> unlisted = new HashSet<>();
+        recorded.forEach((user, name) -> {
+          if (!room.cluster.containsKey(user)) {
+            unlisted.add(user);
+            if (room.unlistedOnce.contains(user)) {
+              onSignal(Signal.join(room.name, user, name));
+            }
+          }
+        });
+        room.missingOnce = missing;
+        room.unlistedOnce = unlisted;
       }, hubThread);
     }
   }

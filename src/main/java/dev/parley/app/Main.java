@@ -1,12 +1,14 @@
 package dev.parley.app;
 
+import dev.parley.bench.BenchCommand;
+import dev.parley.client.ClientCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar parley.jar [serve] [options]}. */
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "A real-time group chat server.",
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, ClientCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -59,6 +59,8 @@ export class ChatClient {
   say(name, text) {
     const room = this.store.rooms.get(name);
     if (!room) return;
+    // A sent message ends the typing spell: typing the next one is news again.
+    room.typingSentAt = 0;
     const pending = { cid: crypto.randomUUID(), text, status: 'sending', gen: -1 };
     room.pending.set(pending.cid, pending);
     this.store.changed();

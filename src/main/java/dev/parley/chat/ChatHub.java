@@ -348,6 +348,8 @@ public final class ChatHub {
       return;
     }
     peer.sends.take(now);
+    // Receivers hide the typing line when the message arrives; typing the next one is news again.
+    user.lastTyping.remove(send.room());
     CompletableFuture<Message> outcome = new CompletableFuture<>();
     if (cidKey != null) {
       recentSends.put(cidKey, outcome);

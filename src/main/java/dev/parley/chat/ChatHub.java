@@ -337,7 +337,7 @@ public final class ChatHub {
     }
     User user = peer.user;
     String cidKey = send.cid() == null ? null : RecentSends.key(user.key, send.room(), send.cid());
-    CompletableFuture<Message> earlier = cidKey == null ? null : recentSends.get(cidKey);
+    CompletableFuture<RecentSends.Acked> earlier = cidKey == null ? null : recentSends.get(cidKey);
     if (earlier != null) {
       earlier.whenCompleteAsync((m, failure) -> acknowledge(peer, ref, m, failure), hubThread);
       return;
@@ -350,7 +350,7 @@ public final class ChatHub {
     peer.sends.take(now);
     // Receivers hide the typing line when the message arrives; typing the next one is news again.
     user.lastTyping.remove(send.room());
-    CompletableFuture<Message> outcome = new CompletableFuture<>();
+    CompletableFuture<RecentSends.Acked> outcome = new CompletableFuture<>();
     if (cidKey != null) {
       recentSends.put(cidKey, outcome);
     }
@@ -382,8 +382,9 @@ public final class ChatHub {
           forgetSend(cidKey, outcome, lost);
           acknowledge(peer, ref, null, lost);
         } else {
-          outcome.complete(committed);
-          acknowledge(peer, ref, committed, null);
+          RecentSends.Acked acked = RecentSends.Acked.of(committed);
+          outcome.complete(acked);
+          acknowledge(peer, ref, acked, null);
         }
         if (own != null) {
           own.ackSent(committed.id());
@@ -392,7 +393,7 @@ public final class ChatHub {
     }, hubThread);
   }
 
-  private void forgetSend(String cidKey, CompletableFuture<Message> outcome, Throwable failure) {
+  private void forgetSend(String cidKey, CompletableFuture<RecentSends.Acked> outcome, Throwable failure) {
     if (cidKey != null) {
       recentSends.remove(cidKey, outcome);
     }
@@ -434,7 +435,7 @@ public final class ChatHub {
     return rooms.presenceSettled();
   }
 
-  private void acknowledge(Peer peer, String ref, Message m, Throwable failure) {
+  private void acknowledge(Peer peer, String ref, RecentSends.Acked m, Throwable failure) {
     if (peer.closed) {
       return;
     }

@@ -7,15 +7,23 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The outcomes of recent sends that carried a {@code cid}, so that a retry is answered with
  * the first send's ack before any rate check, even from a new connection of the same session.
- * Bounded: the oldest are forgotten first, and the store's own idempotency covers those.
+ * Bounded in count, and small per entry (no text): the oldest are forgotten first, and the
+ * store's own idempotency covers those.
  */
 final class RecentSends {
-  private final Map<String, CompletableFuture<Message>> outcomes;
+  /** What a repeated send is answered with: the ack's fields, not the text (which may be large). */
+  record Acked(String room, long id, long ts) {
+    static Acked of(Message m) {
+      return new Acked(m.room(), m.id(), m.ts());
+    }
+  }
+
+  private final Map<String, CompletableFuture<Acked>> outcomes;
 
   RecentSends(int capacity) {
     this.outcomes = new LinkedHashMap<>(1024, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<Message>> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<Acked>> eldest) {
         return size() > capacity;
       }
     };
@@ -25,15 +33,15 @@ final class RecentSends {
     return sender + '\0' + room + '\0' + cid;
   }
 
-  CompletableFuture<Message> get(String key) {
+  CompletableFuture<Acked> get(String key) {
     return outcomes.get(key);
   }
 
-  void put(String key, CompletableFuture<Message> outcome) {
+  void put(String key, CompletableFuture<Acked> outcome) {
     outcomes.put(key, outcome);
   }
 
-  void remove(String key, CompletableFuture<Message> outcome) {
+  void remove(String key, CompletableFuture<Acked> outcome) {
     outcomes.remove(key, outcome);
   }
 }

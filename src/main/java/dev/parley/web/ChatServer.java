@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatServer extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+  /**
+   * Netty's own limit on one frame, above {@code --max-frame}: the message assembler enforces
+   * {@code --max-frame} and closes with a proper 1009 handshake, where Netty would drop the
+   * connection at once (and the client would often see a reset, not 1009).
+   */
+  private static final int NETTY_FRAME_LIMIT = 1024 * 1024;
 
   private final MessageStore store;
   private final Broker broker;
@@ -70,7 +76,7 @@ public final class ChatServer extends VerticleBase {
           HttpServerOptions options = new HttpServerOptions()
               .setHost(config.host())
               .setPort(config.port())
-              .setMaxWebSocketFrameSize(config.webLimits().maxFrame())
+              .setMaxWebSocketFrameSize(Math.max(config.webLimits().maxFrame(), NETTY_FRAME_LIMIT))
               .setMaxWebSocketMessageSize(config.webLimits().maxFrame())
               .setWebSocketClosingTimeout(5)
               .setPerMessageWebSocketCompressionSupported(false)

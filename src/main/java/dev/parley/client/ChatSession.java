@@ -181,7 +181,7 @@ final class ChatSession implements Link.Listener {
     if (wasConnected) {
       show(renderer.error().text("disconnected: ").words(reason).text("; reconnecting in " + next).done());
     } else {
-      show(renderer.system().text("still offline: ").words(reason).text("; next try in " + next).done());
+      show(renderer.system().text("not connected: ").words(reason).text("; next try in " + next).done());
     }
     prompt();
   }

@@ -26,6 +26,8 @@ final class Rooms {
   static final long GAP_WAIT_MILLIS = 1000;
   static final int JOIN_MESSAGES = 50;
   static final int MAX_RECOVERY = 500;
+  /** How many missing messages one store read fills; a longer gap takes several. */
+  static final int GAP_PAGE = 10_000;
 
   private final MessageStore store;
   private final Broker broker;
@@ -418,13 +420,18 @@ final class Rooms {
       if (room.early.isEmpty() || rooms.get(room.name) != room) {
         return;
       }
-      long upTo = room.early.firstKey() - 1;
-      store.range(room.name, room.lastDelivered, upTo, (int) Math.min(10_000, upTo - room.lastDelivered))
-          .whenCompleteAsync((missing, failure) -> fillGap(room, upTo, missing, failure), hubThread);
+      readGap(room, room.early.firstKey() - 1);
     });
   }
 
+  /** Reads the missing ids up to {@code upTo} from the store, a page at a time. */
+  private void readGap(Room room, long upTo) {
+    store.range(room.name, room.lastDelivered, upTo, (int) Math.min(GAP_PAGE, upTo - room.lastDelivered))
+        .whenCompleteAsync((missing, failure) -> fillGap(room, upTo, missing, failure), hubThread);
+  }
+
   private void fillGap(Room room, long upTo, List<Message> missing, Throwable failure) {
+    long before = room.lastDelivered;
     if (failure == null) {
       missing.forEach(m -> room.early.putIfAbsent(m.id(), m));
       room.drain();
@@ -435,12 +442,17 @@ final class Rooms {
       }
       return;
     }
+    if (failure == null && room.lastDelivered > before && rooms.get(room.name) == room) {
+      readGap(room, upTo); // a long gap: the next page
+      return;
+    }
     log.error("Room {} is missing messages {} to {} and the store cannot supply them; closing its sockets",
         room.name, room.lastDelivered + 1, upTo);
     for (Subscription s : List.copyOf(room.subscriptions.values())) {
       s.peer.client.close(1011, "could not deliver every message of " + room.name);
     }
   }
+
 
   /**
    * Compares every open room with the store and fills what the broker did not bring: a

@@ -144,4 +144,16 @@ class ChatHubOrderingTest {
     assertEquals(List.of(2L), joined.messages().stream().map(Message::id).toList());
     assertEquals(List.of(3L), b.posted("lobby"));
   }
+
+  @Test
+  void aGapLongerThanOneStoreReadIsFilledPageByPage() {
+    joinBoth();
+    int count = Rooms.GAP_PAGE + 5;
+    List<Message> m = f.commit("lobby", count);
+    f.broker.publish(m.get(count - 1)); // every earlier publish was lost
+    f.clock.advanceMillis(1000);
+    assertEquals(count, a.posted("lobby").size());
+    assertEquals((long) count, a.posted("lobby").get(count - 1));
+    assertNull(a.closeCode(), "nobody is closed: the store had every id");
+  }
 }

@@ -68,6 +68,8 @@ public final class ChatHub {
   /** Sends by (sender, room, cid), so a retry gets the first one's outcome, also after a reconnect. */
   private final RecentSends recentSends = new RecentSends(100_000);
   private int sendsInFlight;
+  /** An overloaded or absent broker fails every publish; one line every few seconds says so. */
+  private final ThrottledWarning publishFailures = new ThrottledWarning(log, 5_000);
   private boolean shuttingDown;
   private final List<CompletableFuture<Void>> drained = new ArrayList<>();
 
@@ -378,7 +380,8 @@ public final class ChatHub {
         if (lost != null) {
           // Committed but not fanned out: the room fills the gap from the store; the sender
           // hears `unavailable`, and a retry with the same cid publishes it again.
-          log.warn("Could not publish message {} of room {}: {}", committed.id(), send.room(), lost.toString());
+          publishFailures.report(scheduler.now(), "Could not publish message " + committed.id() + " of room "
+              + send.room() + ": " + lost);
           forgetSend(cidKey, outcome, lost);
           acknowledge(peer, ref, null, lost);
         } else {

@@ -1,5 +1,6 @@
 package dev.parley.broker;
 
+import dev.parley.testing.TcpRelay;
 import static dev.parley.broker.Waits.await;
 import static dev.parley.broker.Waits.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,7 +102,7 @@ class RedisNameLeasesTest extends ClusteredNameLeasesContract {
 
   @Test
   void afterAnOutageANodeTakesBackTheLeasesItLostButNotOnesAnotherHolderTook() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(redis.url)) {
+    try (TcpRelay proxy = TcpRelay.toUrl(redis.url, 6379)) {
       RedisNameLeases node = closedAfterTheTest(new RedisNameLeases(redis.vertx, proxy.url(),
           RedisNameLeases.DEFAULT_TTL_MILLIS, RedisNameLeases.DEFAULT_RENEW_MILLIS, namespace));
       NameLeases other = node();

@@ -1,5 +1,6 @@
 package dev.parley.broker;
 
+import dev.parley.testing.TcpRelay;
 import static dev.parley.broker.Waits.await;
 import static dev.parley.broker.Waits.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,7 +139,7 @@ class RedisPresenceTest extends ClusteredPresenceContract {
 
   @Test
   void afterAnOutageANodeMakesRedisAgreeWithItsSocketsLeavingNoGhost() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(redis.url)) {
+    try (TcpRelay proxy = TcpRelay.toUrl(redis.url, 6379)) {
       RedisPresence node = closedAfterTheTest(new RedisPresence(redis.vertx, proxy.url(), Timing.DEFAULT, namespace));
       Presence observer = node();
       Recorder<Signal> expired = new Recorder<>();
@@ -168,7 +169,7 @@ class RedisPresenceTest extends ClusteredPresenceContract {
 
   @Test
   void afterRedisRestartedWithoutItsDataANodePutsItsUsersBack() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(redis.url)) {
+    try (TcpRelay proxy = TcpRelay.toUrl(redis.url, 6379)) {
       RedisPresence node = closedAfterTheTest(new RedisPresence(redis.vertx, proxy.url(), Timing.DEFAULT, namespace));
       Recorder<Signal> restored = new Recorder<>();
       node.onRestored(restored);

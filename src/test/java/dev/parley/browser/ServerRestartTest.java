@@ -1,5 +1,6 @@
 package dev.parley.browser;
 
+import dev.parley.testing.TcpRelay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -30,7 +31,7 @@ class ServerRestartTest {
 
   private TestServer first;
   private TestServer second;
-  private Gate gate;
+  private TcpRelay gate;
 
   /** After the screenshot, which then shows the page as the test left it. */
   @AfterEach
@@ -53,7 +54,7 @@ class ServerRestartTest {
     first = TestServer.start(onPort, data);
     // The page reaches the server through a gate, so that the test decides when the page may get
     // back in: the messages "meanwhile" are then surely sent while the page is away.
-    gate = new Gate(port);
+    gate = TcpRelay.to(port);
     Browser page = browsers.desktop("page").open(gate.url("/"));
     String me = page.name();
     page.say("mine, before the restart");
@@ -66,7 +67,7 @@ class ServerRestartTest {
     }
     page.awaitMessage(bob + ": theirs, before the restart");
 
-    gate.hold();
+    gate.refuseNew();
     first.close();
     page.waitUntil("the page shows that it is reconnecting", () -> page.connState().equals("reconnecting")
         && page.text("conn-text").matches("Reconnecting in \\d+ s"));
@@ -83,7 +84,7 @@ class ServerRestartTest {
       carol.await("ack", carol.send("type", "send", "room", "general", "text", "while you were away (2)"));
       assertNotEquals("online", page.connState(), "the page is still away while they are sent");
 
-      gate.open(); // nothing is clicked: the page's own retry gets in
+      gate.restore(); // nothing is clicked: the page's own retry gets in
       page.waitUntil("the page is online again by itself", () -> page.connState().equals("online"));
       page.awaitMessage(carolName + ": while you were away (2)");
 

@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.testing.TcpRelay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -160,7 +161,7 @@ class ChatSessionTest {
   @Test
   void afterTheNetworkDropsItReconnectsTakesItsNameBackAndShowsWhatItMissedExactlyOnce() throws Exception {
     bobSays("history");
-    try (CuttableProxy proxy = new CuttableProxy(server.port())) {
+    try (TcpRelay proxy = TcpRelay.to(server.port())) {
       ada(proxy.port());
       screen.await(line -> line.startsWith("-- you joined #general"), "about the join");
       bob.await(f -> "presence".equals(f.path("type").asText()) && "ada".equals(f.path("name").asText()));

@@ -1,20 +1,14 @@
 package dev.parley.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.testing.ClusterNode;
-import dev.parley.testing.ScratchPostgres;
 import dev.parley.testing.WsClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,34 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * whose node goes away resumes on another with {@code since}, missing nothing.
  */
 @Timeout(120)
-class ClusterMessagingTest {
-  private ScratchPostgres database;
-  private final List<ClusterNode> nodes = new ArrayList<>();
-
-  @BeforeEach
-  void startCluster() throws Exception {
-    String admin = ScratchPostgres.adminUrlFromEnv();
-    String redis = ClusterNode.redisUrlFromEnv();
-    assumeTrue(admin != null && redis != null, "set PARLEY_TEST_PG_URL and PARLEY_TEST_REDIS_URL to run cluster tests");
-    database = new ScratchPostgres(admin);
-    for (int i = 0; i < 3; i++) {
-      nodes.add(ClusterNode.start(database.url(), redis));
-    }
-  }
-
-  @AfterEach
-  void stopCluster() throws Exception {
-    nodes.forEach(ClusterNode::close);
-    if (database != null) {
-      database.close();
-    }
-  }
-
-  private WsClient client(int node) {
-    WsClient client = WsClient.connect(nodes.get(node).port(), "/ws", new WebSocketConnectOptions());
-    client.await("hello");
-    return client;
-  }
+class ClusterMessagingTest extends ThreeNodes {
 
   private static JsonNode join(WsClient client, String room) {
     return client.await("joined", client.send("type", "join", "room", room));

@@ -1,55 +1,19 @@
 package dev.parley.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.testing.ClusterNode;
 import dev.parley.testing.JarHttp;
-import dev.parley.testing.ScratchPostgres;
 import dev.parley.testing.WsClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Presence, who, typing and names on three nodes: the cluster behaves as one chat. */
 @Timeout(120)
-class ClusterPresenceTest {
-  private ScratchPostgres database;
-  private final List<ClusterNode> nodes = new ArrayList<>();
-
-  @BeforeEach
-  void startCluster() throws Exception {
-    String admin = ScratchPostgres.adminUrlFromEnv();
-    String redis = ClusterNode.redisUrlFromEnv();
-    assumeTrue(admin != null && redis != null, "set PARLEY_TEST_PG_URL and PARLEY_TEST_REDIS_URL to run cluster tests");
-    database = new ScratchPostgres(admin);
-    for (int i = 0; i < 3; i++) {
-      nodes.add(ClusterNode.start(database.url(), redis));
-    }
-  }
-
-  @AfterEach
-  void stopCluster() throws Exception {
-    nodes.forEach(ClusterNode::close);
-    if (database != null) {
-      database.close();
-    }
-  }
-
-  private WsClient client(int node) {
-    return client(node, new WebSocketConnectOptions());
-  }
-
-  private WsClient client(int node, WebSocketConnectOptions options) {
-    WsClient client = WsClient.connect(nodes.get(node).port(), "/ws", options);
-    client.await("hello");
-    return client;
-  }
+class ClusterPresenceTest extends ThreeNodes {
 
   private WsClient session(int node, String cookie) {
     return client(node, new WebSocketConnectOptions().addHeader("Cookie", "parley_sid=" + cookie));

@@ -207,6 +207,9 @@ class WsPresenceTest extends ServerPerTest {
       hello(tab2);
       joinAll("lobby", observer, tab1, tab2);
       tab1.send("type", "typing", "room", "lobby");
+      // tab1's typing is handled before tab2's (two sockets have no order of their own), and
+      // both before the send, which starts the 3 s window again.
+      tab1.await("members", tab1.send("type", "who", "room", "lobby"));
       tab2.send("type", "typing", "room", "lobby");
       tab2.await("ack", tab2.send("type", "send", "room", "lobby", "text", "typed"));
       List<JsonNode> seen = new ArrayList<>();

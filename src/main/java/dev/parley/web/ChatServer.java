@@ -7,6 +7,8 @@ import dev.parley.chat.ChatHub;
 import dev.parley.chat.RoomNames;
 import dev.parley.store.MessageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -14,6 +16,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +52,10 @@ public final class ChatServer extends VerticleBase {
   private OriginPolicy origins;
   private SessionCookies cookies;
   private WebMetrics metrics;
+  private final Protocol json = new JsonProtocol();
+  private final Protocol plainText = new PlainProtocol();
+  private TurnFlusher flusher;
+  private TextFrames frames;
   private volatile boolean stopping;
 
   public ChatServer(MessageStore store, Broker broker, Presence presence, NameLeases leases, WebConfig config,
@@ -63,11 +71,13 @@ public final class ChatServer extends VerticleBase {
   @Override
   public Future<?> start() {
     Executor hubThread = task -> context.runOnContext(v -> task.run());
+    flusher = new TurnFlusher(task -> ((ContextInternal) context).nettyEventLoop().execute(task));
     hub = new ChatHub(store, broker, presence, leases, config.chatLimits(), new VertxScheduler(vertx), hubThread,
         config.leaveGraceMillis());
     gate = new UpgradeGate(config.webLimits());
     origins = new OriginPolicy(config.allowedOrigins());
     metrics = new WebMetrics(registry, () -> connections.size());
+    frames = new TextFrames(PooledByteBufAllocator.DEFAULT);
     Readiness readiness = new Readiness(vertx, store, broker, () -> stopping);
     return Future.fromCompletionStage(store.createRoom(RoomNames.GENERAL).thenCompose(v -> store.secret()), context)
         .compose(secret -> {
@@ -133,14 +143,17 @@ public final class ChatServer extends VerticleBase {
     }
     Optional<String> sid = Optional.ofNullable(request.getCookie(SessionCookies.NAME))
         .flatMap(c -> cookies.verify(c.getValue()));
+    // Frames are written to the Netty channel directly (see Connection); Vert.x does not expose
+    // the upgraded socket's channel, but the request's connection is the same TCP connection.
+    Channel channel = ((ConnectionBase) request.connection()).channel();
     request.toWebSocket().onComplete(done -> {
       if (done.failed()) {
         gate.closed(ip);
         return;
       }
       ServerWebSocket socket = done.result();
-      Connection connection = new Connection(socket, plain ? new PlainProtocol() : new JsonProtocol(), hub,
-          config.webLimits(), metrics, System.nanoTime(), gone -> {
+      Connection connection = new Connection(socket, channel, plain ? plainText : json, hub,
+          config.webLimits(), metrics, frames, flusher, System.nanoTime(), gone -> {
             gate.closed(ip);
             connections.remove(gone);
           });
@@ -177,6 +190,9 @@ public final class ChatServer extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (frames != null) {
+      frames.release();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 }

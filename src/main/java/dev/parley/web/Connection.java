@@ -4,13 +4,18 @@ import dev.parley.chat.ChatHub;
 import dev.parley.chat.Client;
 import dev.parley.chat.ErrorCode;
 import dev.parley.chat.Event;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +24,11 @@ import java.util.function.Consumer;
  * <p>It guards its neighbours: its outbound backlog is bounded (a socket that stops reading
  * is closed with 1013 instead of slowing or swelling the server) and so is its rate of
  * malformed frames (1008).
+ *
+ * <p>Frames go out as pre-encoded bytes shared with the other recipients ({@link TextFrames}),
+ * written straight to the Netty channel and flushed once per loop turn ({@link TurnFlusher}).
+ * Vert.x still writes the control frames (pings, pongs, close); every text frame takes this
+ * one path, so text frames keep their order.
  */
 final class Connection implements Client {
   private final ServerWebSocket socket;
@@ -28,17 +38,27 @@ final class Connection implements Client {
   private final WebMetrics metrics;
   private final BadFrames badFrames;
   private final MessageAssembler assembler;
-  /** Bytes written but not yet handed to the operating system. */
-  private long backlog;
+  private final TextFrames frames;
+  private final TurnFlusher flusher;
+  /** Where text frames enter the pipeline: past Vert.x, before TLS (if any) and the socket. */
+  private final ChannelHandlerContext channel;
+  private boolean dirty;
   private final Consumer<Connection> released;
   private final Context context;
   private boolean closed;
   private boolean gone;
   private long lastHeard;
 
-  Connection(ServerWebSocket socket, Protocol protocol, ChatHub hub, WebLimits limits, WebMetrics metrics, long now,
-      Consumer<Connection> released) {
+  Connection(ServerWebSocket socket, Channel channel, Protocol protocol, ChatHub hub, WebLimits limits,
+      WebMetrics metrics, TextFrames frames, TurnFlusher flusher, long now, Consumer<Connection> released) {
     this.released = released;
+    this.frames = frames;
+    this.flusher = flusher;
+    this.channel = rawFrames(channel);
+    // While Netty reports a channel unwritable, Vert.x holds back its own writes (pings, the
+    // close frame); with Netty's default 64 KiB mark, one burst to a prompt reader would do that.
+    int mark = (int) Math.max(64 * 1024, Math.min(Integer.MAX_VALUE / 2, limits.maxBacklog()));
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(mark, 2 * mark));
     this.context = Vertx.currentContext();
     this.socket = socket;
     this.protocol = protocol;
@@ -48,6 +68,18 @@ final class Connection implements Client {
     this.badFrames = new BadFrames(limits.badFrames(), limits.badFrameWindowNanos());
     this.assembler = new MessageAssembler(limits.maxFrame());
     this.lastHeard = now;
+  }
+
+  /**
+   * Where pre-encoded frames enter the pipeline: just past the WebSocket encoder (they need no
+   * encoding), so that they still pass TLS, when there is TLS, on their way to the socket.
+   */
+  private static ChannelHandlerContext rawFrames(Channel channel) {
+    ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+    if (encoder == null) {
+      throw new IllegalStateException("no WebSocket encoder in the pipeline " + channel.pipeline().names());
+    }
+    return encoder;
   }
 
   /** Wires the socket's handlers; called once, on the hub's thread. */
@@ -92,7 +124,9 @@ final class Connection implements Client {
     } else if (parsed instanceof Protocol.Parsed.Malformed bad) {
       send(new Event.Failure(bad.ref(), ErrorCode.BAD_REQUEST, bad.words()));
     } else if (parsed instanceof Protocol.Parsed.Local local) {
-      write(local.reply());
+      ByteBuf reply = frames.frame(local.reply());
+      write(reply);
+      reply.release();
     }
   }
 
@@ -117,39 +151,49 @@ final class Connection implements Client {
     } else if (event instanceof Event.Ack) {
       metrics.messagesIn.increment();
     }
-    String frame = protocol.encode(event);
+    ByteBuf frame = frames.frame(protocol, event);
     if (frame != null) {
       write(frame);
     }
   }
 
-  private void write(String frame) {
-    long size = frame.length() <= 64 ? frame.getBytes(StandardCharsets.UTF_8).length : utf8Length(frame);
-    backlog += size;
-    if (backlog > limits.maxBacklog()) {
-      metrics.slowConsumerCloses.increment();
-      close(1013, "too slow: the outbound backlog exceeded " + limits.maxBacklog() + " bytes");
-      return;
+  /** Queues a shared frame; it leaves with the socket's next flush. */
+  private void write(ByteBuf frame) {
+    if (!channel.channel().isActive()) {
+      return; // the close is on its way to the hub
     }
-    socket.writeTextMessage(frame).onComplete(done -> backlog -= size);
+    channel.write(frame.retainedDuplicate(), channel.voidPromise());
+    flusher.written(this);
   }
 
-  private static long utf8Length(String s) {
-    long n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c)) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
+  /**
+   * Bytes queued for this socket and not yet taken by the operating system, as Netty counts
+   * them (the frames plus a small fixed cost per queued frame).
+   */
+  private long backlog() {
+    ChannelOutboundBuffer queued = channel.channel().unsafe().outboundBuffer();
+    return queued == null ? 0 : queued.totalPendingWriteBytes();
+  }
+
+  /** Marks the socket as holding unflushed frames; false if it already was. */
+  boolean markDirty() {
+    boolean was = dirty;
+    dirty = true;
+    return !was;
+  }
+
+  /**
+   * Hands the queued frames to the operating system, and closes the socket if what it could not
+   * take (the backlog) is over the limit. The backlog is measured after the flush, so a burst to a
+   * socket that reads promptly does not count against it.
+   */
+  void flush() {
+    dirty = false;
+    channel.flush();
+    if (!closed && backlog() > limits.maxBacklog()) {
+      metrics.slowConsumerCloses.increment();
+      close(1013, "too slow: the outbound backlog exceeded " + limits.maxBacklog() + " bytes");
     }
-    return n;
   }
 
   /** Sends a ping, or closes the socket if nothing was heard for too long. */

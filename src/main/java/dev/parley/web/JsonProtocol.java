@@ -25,9 +25,6 @@ final class JsonProtocol implements Protocol {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final JsonFactory FACTORY = MAPPER.getFactory();
 
-  private Event lastEvent;
-  private String lastFrame;
-
   // ---------------------------------------------------------------- parsing
 
   @Override
@@ -143,17 +140,8 @@ final class JsonProtocol implements Protocol {
 
   // ---------------------------------------------------------------- encoding
 
-  /** Encodes an event; the same event instance (a broadcast) is encoded only once in a row. */
   @Override
   public String encode(Event event) {
-    if (event != lastEvent) {
-      lastFrame = encodeFresh(event);
-      lastEvent = event;
-    }
-    return lastFrame;
-  }
-
-  static String encodeFresh(Event event) {
     StringWriter out = new StringWriter(128);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();

@@ -20,9 +20,6 @@ final class PlainProtocol implements Protocol {
   /** Every line break, so that continuation lines can be indented and never pass for another user's line. */
   private static final Pattern LINE_BREAK = Pattern.compile("(\r\n|\r|\n)");
 
-  private Event lastEvent;
-  private String lastFrame;
-
   @Override
   public Parsed parse(String frame) {
     if (!frame.startsWith("/")) {
@@ -47,14 +44,6 @@ final class PlainProtocol implements Protocol {
 
   @Override
   public String encode(Event event) {
-    if (event != lastEvent) {
-      lastFrame = render(event);
-      lastEvent = event;
-    }
-    return lastFrame;
-  }
-
-  private static String render(Event event) {
     if (event instanceof Event.Posted posted) {
       return said(posted.message().from(), posted.message().text());
     }

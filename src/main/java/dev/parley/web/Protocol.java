@@ -5,8 +5,7 @@ import dev.parley.chat.Event;
 
 /**
  * One wire format: how a text frame becomes a command and an event becomes a text frame.
- * Implementations are stateless but for a one-entry encoding cache, so they belong to one
- * thread (the hub's).
+ * Implementations are stateless: one instance serves every socket of its kind.
  */
 sealed interface Protocol permits JsonProtocol, PlainProtocol {
 

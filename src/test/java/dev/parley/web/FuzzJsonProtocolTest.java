@@ -362,7 +362,7 @@ class FuzzJsonProtocolTest {
     return out.toString();
   }
 
-  // ---------------------------------------------------------------- encodeFresh
+  // ---------------------------------------------------------------- encode
 
   @Provide
   Arbitrary<Event> events() {
@@ -390,7 +390,7 @@ class FuzzJsonProtocolTest {
 
   @Property(tries = 3000)
   void everyEventEncodesAsOneJsonObjectThatReadsBackAsTheEvent(@ForAll("events") Event event) throws IOException {
-    String frame = JsonProtocol.encodeFresh(event);
+    String frame = new JsonProtocol().encode(event);
     JsonNode node = STRICT.readTree(frame);
     assertTrue(node.isObject(), frame);
     assertEquals(decode(node), event, frame);
@@ -402,7 +402,7 @@ class FuzzJsonProtocolTest {
     for (int i = 1; i <= 200; i++) {
       messages.add(new Message("general", i, "alice", "\ud83d\ude00".repeat(1000) + "\"\\\u0001", 1L));
     }
-    String frame = JsonProtocol.encodeFresh(new Event.Joined("r", "general", List.of("alice"), 200, messages, true));
+    String frame = new JsonProtocol().encode(new Event.Joined("r", "general", List.of("alice"), 200, messages, true));
     JsonNode node = STRICT.readTree(frame);
     JsonNode got = node.get("messages");
     assertTrue(got.size() > 0 && got.size() < 200, "some but not all fit: " + got.size());

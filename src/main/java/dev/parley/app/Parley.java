@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,10 @@ public final class Parley {
       log.error("Parley could not open its store: {}", e.getMessage());
       return Future.failedFuture(e);
     }
-    Vertx vertx = Vertx.vertx();
+    // Netty's epoll transport when the platform has it (the jar carries it for Linux x86-64):
+    // fewer system calls and less garbage per socket than NIO; NIO elsewhere.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    log.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
     Broker broker = Adapters.broker(settings, vertx);
     Presence presence = Adapters.presence(settings, vertx);
     NameLeases leases = Adapters.leases(settings, vertx);

@@ -15,7 +15,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.util.LinkedHashSet;
@@ -55,6 +54,7 @@ public final class ChatServer extends VerticleBase {
   private final Protocol json = new JsonProtocol();
   private final Protocol plainText = new PlainProtocol();
   private TurnFlusher flusher;
+  private Executor hubThread;
   private TextFrames frames;
   private volatile boolean stopping;
 
@@ -70,7 +70,7 @@ public final class ChatServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Executor hubThread = task -> context.runOnContext(v -> task.run());
+    hubThread = task -> context.runOnContext(v -> task.run());
     flusher = new TurnFlusher(task -> ((ContextInternal) context).nettyEventLoop().execute(task));
     hub = new ChatHub(store, broker, presence, leases, config.chatLimits(), new VertxScheduler(vertx), hubThread,
         config.leaveGraceMillis());
@@ -143,17 +143,16 @@ public final class ChatServer extends VerticleBase {
     }
     Optional<String> sid = Optional.ofNullable(request.getCookie(SessionCookies.NAME))
         .flatMap(c -> cookies.verify(c.getValue()));
-    // Frames are written to the Netty channel directly (see Connection); Vert.x does not expose
-    // the upgraded socket's channel, but the request's connection is the same TCP connection.
+    // After the handshake the socket is served straight on Netty (see Connection); Vert.x does not
+    // expose the upgraded socket's channel, but the request's connection is the same TCP connection.
     Channel channel = ((ConnectionBase) request.connection()).channel();
     request.toWebSocket().onComplete(done -> {
       if (done.failed()) {
         gate.closed(ip);
         return;
       }
-      ServerWebSocket socket = done.result();
-      Connection connection = new Connection(socket, channel, plain ? plainText : json, hub,
-          config.webLimits(), metrics, frames, flusher, System.nanoTime(), gone -> {
+      Connection connection = new Connection(channel, plain ? plainText : json, hub,
+          config.webLimits(), metrics, frames, flusher, hubThread, System.nanoTime(), gone -> {
             gate.closed(ip);
             connections.remove(gone);
           });

@@ -5,17 +5,21 @@ import dev.parley.chat.Client;
 import dev.parley.chat.ErrorCode;
 import dev.parley.chat.Event;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.net.impl.VertxHandler;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -25,13 +29,16 @@ import java.util.function.Consumer;
  * is closed with 1013 instead of slowing or swelling the server) and so is its rate of
  * malformed frames (1008).
  *
- * <p>Frames go out as pre-encoded bytes shared with the other recipients ({@link TextFrames}),
- * written straight to the Netty channel and flushed once per loop turn ({@link TurnFlusher}).
- * Vert.x still writes the control frames (pings, pongs, close); every text frame takes this
- * one path, so text frames keep their order.
+ * <p>Vert.x performs the handshake; then the channel is served by a {@link SocketHandler} and
+ * this class, straight on Netty. Text frames go out as pre-encoded bytes shared with the other
+ * recipients ({@link TextFrames}), flushed once per loop turn ({@link TurnFlusher}); control
+ * frames (ping, pong, close) pass Netty's WebSocket encoder.
  */
 final class Connection implements Client {
-  private final ServerWebSocket socket;
+  /** How long a close handshake may wait for the peer's close frame before the TCP connection goes. */
+  private static final long CLOSING_TIMEOUT_SECONDS = 5;
+
+  private final Channel channel;
   private final Protocol protocol;
   private final ChatHub hub;
   private final WebLimits limits;
@@ -40,63 +47,66 @@ final class Connection implements Client {
   private final MessageAssembler assembler;
   private final TextFrames frames;
   private final TurnFlusher flusher;
-  /** Where text frames enter the pipeline: past Vert.x, before TLS (if any) and the socket. */
-  private final ChannelHandlerContext channel;
-  private boolean dirty;
+  private final Executor hubThread;
   private final Consumer<Connection> released;
-  private final Context context;
+  /** Where pre-encoded frames enter the pipeline: past the WebSocket encoder, before TLS (if any). */
+  private ChannelHandlerContext raw;
+  /** Where control frames enter the pipeline: before the WebSocket encoder. */
+  private ChannelHandlerContext control;
+  private boolean dirty;
   private boolean closed;
   private boolean gone;
   private long lastHeard;
 
-  Connection(ServerWebSocket socket, Channel channel, Protocol protocol, ChatHub hub, WebLimits limits,
-      WebMetrics metrics, TextFrames frames, TurnFlusher flusher, long now, Consumer<Connection> released) {
-    this.released = released;
-    this.frames = frames;
-    this.flusher = flusher;
-    this.channel = rawFrames(channel);
-    // While Netty reports a channel unwritable, Vert.x holds back its own writes (pings, the
-    // close frame); with Netty's default 64 KiB mark, one burst to a prompt reader would do that.
-    int mark = (int) Math.max(64 * 1024, Math.min(Integer.MAX_VALUE / 2, limits.maxBacklog()));
-    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(mark, 2 * mark));
-    this.context = Vertx.currentContext();
-    this.socket = socket;
+  Connection(Channel channel, Protocol protocol, ChatHub hub, WebLimits limits, WebMetrics metrics,
+      TextFrames frames, TurnFlusher flusher, Executor hubThread, long now, Consumer<Connection> released) {
+    this.channel = channel;
     this.protocol = protocol;
     this.hub = hub;
     this.limits = limits;
     this.metrics = metrics;
+    this.frames = frames;
+    this.flusher = flusher;
+    this.hubThread = hubThread;
+    this.released = released;
     this.badFrames = new BadFrames(limits.badFrames(), limits.badFrameWindowNanos());
     this.assembler = new MessageAssembler(limits.maxFrame());
     this.lastHeard = now;
   }
 
   /**
-   * Where pre-encoded frames enter the pipeline: just past the WebSocket encoder (they need no
-   * encoding), so that they still pass TLS, when there is TLS, on their way to the socket.
+   * Takes the upgraded channel over from Vert.x and greets the client; called once, on the hub's
+   * thread, right after the handshake.
    */
-  private static ChannelHandlerContext rawFrames(Channel channel) {
-    ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
-    if (encoder == null) {
-      throw new IllegalStateException("no WebSocket encoder in the pipeline " + channel.pipeline().names());
-    }
-    return encoder;
-  }
-
-  /** Wires the socket's handlers; called once, on the hub's thread. */
   void start(String sid) {
-    socket.frameHandler(this::onFrame);
-    socket.pongHandler(pong -> lastHeard = System.nanoTime());
-    socket.closeHandler(v -> onClosed());
-    socket.exceptionHandler(this::onFailure);
+    ChannelPipeline pipeline = channel.pipeline();
+    ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
+    ChannelHandlerContext vertx = pipeline.context(VertxHandler.class);
+    if (encoder == null || vertx == null) {
+      throw new IllegalStateException("unexpected WebSocket pipeline " + pipeline.names());
+    }
+    raw = encoder;
+    pipeline.replace(vertx.handler(), "parley", new SocketHandler(this));
+    control = pipeline.context(SocketHandler.class);
+    // While Netty reports a channel unwritable, nothing here waits on it; a mark at the backlog
+    // limit keeps Netty from reporting it for every burst to a prompt reader.
+    int mark = (int) Math.max(64 * 1024, Math.min(Integer.MAX_VALUE / 2, limits.maxBacklog()));
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(mark, 2 * mark));
     hub.connect(this, sid);
+    if (!channel.isActive()) {
+      onClosed(); // it went before the handler was in place to hear it
+    }
   }
 
-  private void onFrame(WebSocketFrame frame) {
+  void heard() {
     lastHeard = System.nanoTime();
-    if (!frame.isText() && !frame.isBinary() && !frame.isContinuation()) {
-      return; // ping, pong and close are Vert.x's business
+  }
+
+  void onData(boolean continuation, boolean binary, boolean fin, ByteBuf data) {
+    if (closed) {
+      return;
     }
-    MessageAssembler.Outcome outcome = assembler.accept(frame);
+    MessageAssembler.Outcome outcome = assembler.accept(continuation, binary, fin, data);
     if (outcome instanceof MessageAssembler.Outcome.Text text) {
       onText(text.text());
     } else if (outcome instanceof MessageAssembler.Outcome.Binary) {
@@ -108,12 +118,36 @@ final class Connection implements Client {
     }
   }
 
-  /** Netty reports a single frame over the size limit here; the contract answers it with 1009. */
-  private void onFailure(Throwable failure) {
+  /** Netty reports a single frame over its size limit, or a broken frame, here. */
+  void onFailure(Throwable failure) {
     if (failure instanceof CorruptedWebSocketFrameException corrupted) {
       int code = corrupted.closeStatus().code();
       close(code == 1009 ? 1009 : 1002, code == 1009 ? "message too big" : "protocol error");
+    } else {
+      channel.close(); // an I/O error: the socket is gone
     }
+  }
+
+  /** The peer starts (or answers) the closing handshake. */
+  void onPeerClose(int status) {
+    if (closed) {
+      channel.close(); // the answer to our close: the handshake is complete
+      return;
+    }
+    closed = true;
+    CloseWebSocketFrame echo = status >= 1000 && status < 5000 && status != 1005 && status != 1006
+        ? new CloseWebSocketFrame(status, null)
+        : new CloseWebSocketFrame();
+    control.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  void pong(PongWebSocketFrame pong) {
+    if (!channel.isActive()) {
+      pong.release();
+      return;
+    }
+    control.write(pong, control.voidPromise());
+    flusher.written(this);
   }
 
   private void onText(String text) {
@@ -159,10 +193,10 @@ final class Connection implements Client {
 
   /** Queues a shared frame; it leaves with the socket's next flush. */
   private void write(ByteBuf frame) {
-    if (!channel.channel().isActive()) {
+    if (!channel.isActive()) {
       return; // the close is on its way to the hub
     }
-    channel.write(frame.retainedDuplicate(), channel.voidPromise());
+    raw.write(frame.retainedDuplicate(), raw.voidPromise());
     flusher.written(this);
   }
 
@@ -171,7 +205,7 @@ final class Connection implements Client {
    * them (the frames plus a small fixed cost per queued frame).
    */
   private long backlog() {
-    ChannelOutboundBuffer queued = channel.channel().unsafe().outboundBuffer();
+    ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
     return queued == null ? 0 : queued.totalPendingWriteBytes();
   }
 
@@ -205,22 +239,32 @@ final class Connection implements Client {
       close(1001, "no pong received");
       return;
     }
-    socket.writePing(Buffer.buffer("p"));
+    control.write(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), control.voidPromise());
+    flusher.written(this);
   }
 
+  /**
+   * Starts the closing handshake: the close frame follows whatever is queued, and the TCP
+   * connection goes when the peer answers or after {@value #CLOSING_TIMEOUT_SECONDS} s (a peer
+   * that does not read never answers).
+   */
   @Override
   public void close(int code, String reason) {
     if (closed) {
       return;
     }
     closed = true;
-    socket.close((short) code, reason);
+    if (channel.isActive()) {
+      control.writeAndFlush(new CloseWebSocketFrame(code, reason));
+      Channel socket = channel;
+      socket.eventLoop().schedule(() -> socket.close(), CLOSING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
     // The hub may be in the middle of a broadcast that led here; it hears of the close on the
     // next turn of the loop, never while it iterates over its sockets.
-    context.runOnContext(v -> release());
+    hubThread.execute(this::release);
   }
 
-  private void onClosed() {
+  void onClosed() {
     closed = true;
     release();
   }

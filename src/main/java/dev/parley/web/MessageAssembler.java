@@ -1,7 +1,8 @@
 package dev.parley.web;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocketFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -29,7 +30,8 @@ final class MessageAssembler {
 
   private static final Outcome PARTIAL = new Outcome.Partial();
   private final int maxBytes;
-  private Buffer pending;
+  /** The first fragments of a fragmented text message; null between messages. */
+  private ByteArrayOutputStream pending;
   private boolean binary;
   private boolean discarding;
 
@@ -37,38 +39,45 @@ final class MessageAssembler {
     this.maxBytes = maxBytes;
   }
 
-  /** Takes a data frame (text, binary or continuation); control frames are not for this. */
-  Outcome accept(WebSocketFrame frame) {
-    if (!frame.isContinuation()) {
-      binary = frame.isBinary();
+  /**
+   * Takes a data frame's payload (the caller keeps ownership of it); control frames are not for
+   * this.
+   */
+  Outcome accept(boolean continuation, boolean binaryFrame, boolean fin, ByteBuf data) {
+    if (!continuation) {
+      binary = binaryFrame;
       pending = null;
       discarding = false;
     }
     if (discarding) {
-      return frame.isFinal() ? (binary ? new Outcome.Binary() : PARTIAL) : PARTIAL;
+      return fin ? (binary ? new Outcome.Binary() : PARTIAL) : PARTIAL;
     }
-    Buffer data = frame.binaryData();
     if (binary) {
       // Binary messages are refused whole; their bytes are not kept.
-      discarding = !frame.isFinal();
-      return frame.isFinal() ? new Outcome.Binary() : PARTIAL;
+      discarding = !fin;
+      return fin ? new Outcome.Binary() : PARTIAL;
     }
-    int size = (pending == null ? 0 : pending.length()) + data.length();
+    int size = (pending == null ? 0 : pending.size()) + data.readableBytes();
     if (size > maxBytes) {
       pending = null;
       return new Outcome.TooBig();
     }
-    if (!frame.isFinal()) {
-      pending = pending == null ? Buffer.buffer(Math.min(size * 2, maxBytes)).appendBuffer(data) : pending.appendBuffer(data);
-      return PARTIAL;
+    if (!fin || pending != null) {
+      if (pending == null) {
+        pending = new ByteArrayOutputStream(Math.min(size * 2, maxBytes));
+      }
+      pending.writeBytes(ByteBufUtil.getBytes(data));
+      if (!fin) {
+        return PARTIAL;
+      }
     }
-    Buffer whole = pending == null ? data : pending.appendBuffer(data);
+    ByteBuffer whole = pending == null ? data.nioBuffer() : ByteBuffer.wrap(pending.toByteArray());
     pending = null;
     try {
       String text = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(whole.getBytes()))
+          .decode(whole)
           .toString();
       return new Outcome.Text(text);
     } catch (CharacterCodingException e) {

@@ -8,12 +8,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP relay on a free loopback port in front of a server, to play network faults:
  * {@link #refuseNew} turns new connections away (accepted and closed at once), {@link #cut}
  * also drops the open ones, and {@link #restore} lets connections through again.
+ * {@link #freeze} plays a half-open peer (a cable pulled, packets dropped with no FIN or RST):
+ * nothing is read or forwarded in either direction while both sockets stay open, until
+ * {@link #thaw}.
  */
 public final class TcpRelay implements AutoCloseable {
   private final ServerSocket listener;
@@ -21,7 +25,12 @@ public final class TcpRelay implements AutoCloseable {
   private final int targetPort;
   private final String url;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  /** The relay's sockets to the target, one per relayed connection. */
+  private final Set<Socket> upstreams = ConcurrentHashMap.newKeySet();
   private volatile boolean open = true;
+  /** Guards {@link #frozen}; pumps wait on it while the relay is frozen. */
+  private final Object thawed = new Object();
+  private boolean frozen;
 
   private TcpRelay(String targetHost, int targetPort, String targetUrl) throws IOException {
     this.targetHost = targetHost;
@@ -64,6 +73,16 @@ public final class TcpRelay implements AutoCloseable {
     return "http://127.0.0.1:" + port() + path;
   }
 
+  /**
+   * The local ports of the relay's open sockets to the target, one per relayed connection: the
+   * ports the target sees its peers at.
+   */
+  public Set<Integer> upstreamPorts() {
+    Set<Integer> ports = new TreeSet<>();
+    upstreams.forEach(s -> ports.add(s.getLocalPort()));
+    return ports;
+  }
+
   /** New connections are turned away; open ones go on. */
   public void refuseNew() {
     open = false;
@@ -74,16 +93,49 @@ public final class TcpRelay implements AutoCloseable {
     open = false;
     sockets.forEach(TcpRelay::closeQuietly);
     sockets.clear();
+    upstreams.clear();
+    synchronized (thawed) {
+      thawed.notifyAll(); // frozen pumps of the closed sockets end
+    }
   }
 
   public void restore() {
     open = true;
   }
 
+  /**
+   * Every connection, open or new, stops carrying bytes in both directions while both of its
+   * sockets stay open: the relay no longer reads them, so neither end sees a FIN, an RST or an
+   * error, and what the server writes piles up in the kernel's buffers and then in its own, as
+   * when a peer's packets are dropped. A chunk already read is held, not lost, until {@link #thaw}.
+   */
+  public void freeze() {
+    synchronized (thawed) {
+      frozen = true;
+    }
+  }
+
+  /** Connections carry bytes again, starting with any chunk held since {@link #freeze}. */
+  public void thaw() {
+    synchronized (thawed) {
+      frozen = false;
+      thawed.notifyAll();
+    }
+  }
+
   @Override
   public void close() {
     cut();
     closeQuietly(listener);
+  }
+
+  /** Waits while the relay is frozen; returns at once when one of the sockets was closed by {@link #cut}. */
+  private void awaitThawed(Socket from, Socket to) throws InterruptedException {
+    synchronized (thawed) {
+      while (frozen && !from.isClosed() && !to.isClosed()) {
+        thawed.wait();
+      }
+    }
   }
 
   private void accept() {
@@ -102,6 +154,7 @@ public final class TcpRelay implements AutoCloseable {
         Socket upstream = new Socket(targetHost, targetPort);
         sockets.add(client);
         sockets.add(upstream);
+        upstreams.add(upstream);
         pump(client, upstream);
         pump(upstream, client);
       } catch (IOException e) {
@@ -115,17 +168,28 @@ public final class TcpRelay implements AutoCloseable {
     Thread thread = new Thread(() -> {
       byte[] buffer = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        for (int n; (n = in.read(buffer)) >= 0; ) {
+        while (true) {
+          awaitThawed(from, to);
+          int n = in.read(buffer);
+          if (n < 0) {
+            awaitThawed(from, to); // nor is an end passed on: the other side sees no FIN while frozen
+            break;
+          }
+          awaitThawed(from, to); // a chunk read as the relay froze is held, not forwarded
           out.write(buffer, 0, n);
           out.flush();
         }
       } catch (IOException e) {
         // one side went away
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         closeQuietly(from);
         closeQuietly(to);
         sockets.remove(from);
         sockets.remove(to);
+        upstreams.remove(from);
+        upstreams.remove(to);
       }
     }, "tcp-relay-pump");
     thread.setDaemon(true);

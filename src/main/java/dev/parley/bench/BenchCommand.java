@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = {"Load-test a chat server over WebSockets (/chat or /ws).",
         "Progress on stderr; a summary table and one 'RESULT {json}' line on stdout."},
     subcommands = {IdleScenario.class, FanoutScenario.class, ChatScenario.class, HandshakeScenario.class,
-        CommandLine.HelpCommand.class})
+        ChurnScenario.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
 
   /** Runs the bench command on its own: {@code java -cp parley.jar dev.parley.bench.BenchCommand fanout ...}. */

@@ -234,8 +234,10 @@ final class Rooms {
       return;
     }
     User user = sub.peer.user;
-    sub.snapshotLoaded(new Event.Joined(join.ref(), room.name, room.memberNamesWith(user), lastId, messages,
-        recovered));
+    // A plain-text socket never shows its join: sorting the whole member list for each of them
+    // made a room of n /chat sockets cost n² log n to fill.
+    List<String> members = sub.peer.client.plainText() ? List.of() : room.memberNamesWith(user);
+    sub.snapshotLoaded(new Event.Joined(join.ref(), room.name, members, lastId, messages, recovered));
     if (room.announced.add(user)) {
       // Entered only once the join succeeded, so a failed join is never seen by the room.
       presence.enter(room.name, user.key, user.name).whenCompleteAsync((first, lost) -> {

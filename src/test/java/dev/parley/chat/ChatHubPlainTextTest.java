@@ -46,4 +46,15 @@ class ChatHubPlainTextTest {
     assertEquals(List.of(ack.id()), ws.posted("general"));
     assertEquals(plain.name(), ws.all(Event.Posted.class).get(0).message().from());
   }
+
+  @Test
+  void aPlainTextConnectionsJoinIsNotGivenTheMemberListItNeverShows() {
+    HubFixture f = new HubFixture();
+    FakeClient ws = f.joined("general");
+    FakeClient plain = f.connectPlain();
+    List<Event.Joined> joins = plain.all(Event.Joined.class);
+    assertEquals(1, joins.size(), plain.events().toString());
+    assertTrue(joins.get(0).members().isEmpty(), "a /chat socket's join listed " + joins.get(0).members());
+    assertTrue(f.who(ws, "general").contains(plain.name()), "yet it is a member");
+  }
 }

@@ -225,11 +225,13 @@ public final class ChatHub {
       join(peer, new Command.Join(null, RoomNames.GENERAL, null));
     }
     early.forEach(command -> handle(client, command));
+    checkSettled();
   }
 
   /** A connection closed, for whatever reason. */
   public void disconnect(Client client) {
     if (connecting.remove(client) != null) {
+      checkSettled();
       return;
     }
     Peer peer = peers.remove(client);
@@ -237,6 +239,7 @@ public final class ChatHub {
       return;
     }
     peer.closed = true;
+    checkSettled(); // its held sends, if any, went with it
     for (String room : List.copyOf(peer.rooms.keySet())) {
       rooms.unsubscribe(peer, room, peer.user.sid != null && !shuttingDown);
     }
@@ -404,25 +407,39 @@ public final class ChatHub {
   }
 
   private void sendFinished() {
-    if (--sendsInFlight == 0 && !drained.isEmpty()) {
-      List<CompletableFuture<Void>> waiting = List.copyOf(drained);
-      drained.clear();
-      waiting.forEach(f -> f.complete(null));
-    }
+    sendsInFlight--;
+    checkSettled();
   }
 
   /**
-   * Completes once every send handed to the store so far has been answered (acknowledged or
-   * refused), for a shutdown that loses nothing it accepted.
+   * Completes once every send received so far has been answered (acknowledged or refused),
+   * those still waiting behind their socket's join or rename included, for a shutdown that loses
+   * nothing it received.
    */
   public CompletionStage<Void> sendsSettled() {
     CompletableFuture<Void> settled = new CompletableFuture<>();
-    if (sendsInFlight == 0) {
-      settled.complete(null);
-    } else {
-      drained.add(settled);
-    }
+    drained.add(settled);
+    checkSettled();
     return settled;
+  }
+
+  private void checkSettled() {
+    if (drained.isEmpty() || sendsInFlight > 0 || sendsWaiting()) {
+      return;
+    }
+    List<CompletableFuture<Void>> waiting = List.copyOf(drained);
+    drained.clear();
+    waiting.forEach(f -> f.complete(null));
+  }
+
+  /** Whether a socket holds a send it has not dispatched yet (only asked while shutting down). */
+  private boolean sendsWaiting() {
+    for (Peer peer : peers.values()) {
+      if (!peer.closed && peer.held.stream().anyMatch(Command.Send.class::isInstance)) {
+        return true;
+      }
+    }
+    return connecting.values().stream().anyMatch(early -> early.stream().anyMatch(Command.Send.class::isInstance));
   }
 
   /**
@@ -531,6 +548,7 @@ public final class ChatHub {
     while (!peer.held.isEmpty() && !peer.busy && !peer.closed) {
       dispatch(peer, peer.held.poll());
     }
+    checkSettled();
   }
 
   private void history(Peer peer, Command.History history) {

@@ -1,6 +1,7 @@
 package dev.parley.app;
 
 import dev.parley.chat.Limits;
+import dev.parley.web.HttpLimits;
 import dev.parley.web.TlsFiles;
 import dev.parley.web.WebConfig;
 import dev.parley.web.WebLimits;
@@ -98,6 +99,11 @@ final class ServeCommand implements Callable<Integer> {
           + "0: no limit (env PARLEY_HANDSHAKES_PER_IP).")
   int handshakesPerIp;
 
+  @Option(names = "--max-http-conns-per-ip", defaultValue = "${env:PARLEY_MAX_HTTP_CONNS_PER_IP:-256}",
+      description = "Plain HTTP connections (not WebSockets) a client address may hold open; a new one over it is "
+          + "closed at once; 0: no limit (env PARLEY_MAX_HTTP_CONNS_PER_IP).")
+  int maxHttpConnsPerIp;
+
   @Option(names = "--tls-cert", defaultValue = "${env:PARLEY_TLS_CERT}", paramLabel = "PEM",
       description = "Certificate chain (PEM file): serve HTTPS and WSS instead of HTTP and WS on the port; "
           + "needs --tls-key (env PARLEY_TLS_CERT).")
@@ -116,6 +122,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--presence-grace", hidden = true, defaultValue = "${env:PARLEY_PRESENCE_GRACE:-2000}")
   long leaveGraceMillis;
+
+  @Option(names = "--http-header-timeout", hidden = true, defaultValue = "${env:PARLEY_HTTP_HEADER_TIMEOUT:-10000}")
+  long httpHeaderTimeoutMillis;
+
+  @Option(names = "--http-idle-timeout", hidden = true, defaultValue = "${env:PARLEY_HTTP_IDLE_TIMEOUT:-60000}")
+  long httpIdleTimeoutMillis;
 
   @Spec
   CommandSpec spec;
@@ -141,10 +153,17 @@ final class ServeCommand implements Callable<Integer> {
     Limits limits = new Limits(maxText, sendBurst, sendRate, commandBurst, commandRate, maxRooms);
     WebLimits defaults = WebLimits.defaults();
     WebLimits webLimits = new WebLimits(maxFrame, maxBacklog, defaults.badFrames(), defaults.badFrameWindowNanos(),
-        maxConnsPerIp, handshakesPerIp, handshakesPerIp / 2.0, pingMillis, pingMillis * 2);
+        maxConnsPerIp, handshakesPerIp, handshakesPerIp / 2.0, pingMillis, pingMillis * 2, httpLimits());
     WebConfig web = new WebConfig(host, port, origins, limits, webLimits, leaveGraceMillis, shutdownSeconds * 1000L,
         tls());
     return new Settings(data, blankToNull(db), blankToNull(redis), inMemory, retainDays, retainMessages, web);
+  }
+
+  private HttpLimits httpLimits() {
+    if (httpHeaderTimeoutMillis <= 0 || httpIdleTimeoutMillis <= 0) {
+      throw invalid("--http-header-timeout and --http-idle-timeout are milliseconds and must be positive");
+    }
+    return new HttpLimits(maxHttpConnsPerIp, httpHeaderTimeoutMillis, httpIdleTimeoutMillis);
   }
 
   /**

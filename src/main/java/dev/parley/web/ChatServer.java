@@ -82,7 +82,8 @@ public final class ChatServer extends VerticleBase {
     return Future.fromCompletionStage(store.createRoom(RoomNames.GENERAL).thenCompose(v -> store.secret()), context)
         .compose(secret -> {
           cookies = new SessionCookies(secret);
-          HttpRoutes routes = new HttpRoutes(vertx, store, hub, cookies, readiness, registry, this::upgrade);
+          HttpConnectionGuard guard = new HttpConnectionGuard(vertx, config.webLimits().http(), registry);
+          HttpRoutes routes = new HttpRoutes(vertx, store, hub, cookies, readiness, registry, guard, this::upgrade);
           HttpServerOptions options = new HttpServerOptions()
               .setHost(config.host())
               .setPort(config.port())
@@ -90,12 +91,14 @@ public final class ChatServer extends VerticleBase {
               .setMaxWebSocketMessageSize(config.webLimits().maxFrame())
               .setWebSocketClosingTimeout(5)
               .setPerMessageWebSocketCompressionSupported(false)
-              .setPerFrameWebSocketCompressionSupported(false);
+              .setPerFrameWebSocketCompressionSupported(false)
+              // HTTP/1.1 only: with h2c, Vert.x makes no connection (so HttpConnectionGuard sees none) until bytes arrive.
+              .setHttp2ClearTextEnabled(false);
           if (config.tls() != null) {
             // The same port then speaks only TLS: https:// for the page and API, wss:// for sockets.
             options.setSsl(true).setKeyCertOptions(config.tls().load(vertx));
           }
-          server = vertx.createHttpServer(options).requestHandler(routes.router());
+          server = vertx.createHttpServer(options).connectionHandler(guard::opened).requestHandler(routes.router());
           return server.listen();
         })
         .onSuccess(s -> {

@@ -36,21 +36,24 @@ final class HttpRoutes {
   private final SessionCookies cookies;
   private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
+  private final HttpConnectionGuard guard;
   private final BiConsumer<HttpServerRequest, Boolean> upgrade;
 
   HttpRoutes(Vertx vertx, MessageStore store, ChatHub hub, SessionCookies cookies, Readiness readiness,
-      PrometheusMeterRegistry registry, BiConsumer<HttpServerRequest, Boolean> upgrade) {
+      PrometheusMeterRegistry registry, HttpConnectionGuard guard, BiConsumer<HttpServerRequest, Boolean> upgrade) {
     this.vertx = vertx;
     this.store = store;
     this.hub = hub;
     this.cookies = cookies;
     this.readiness = readiness;
     this.registry = registry;
+    this.guard = guard;
     this.upgrade = upgrade;
   }
 
   Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(guard::request);
     router.route().handler(this::securityHeaders);
     router.get("/ws").handler(ctx -> upgrade.accept(ctx.request(), false));
     router.get("/chat").handler(ctx -> upgrade.accept(ctx.request(), true));

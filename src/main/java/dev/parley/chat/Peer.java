@@ -11,7 +11,7 @@ final class Peer {
   final TokenBucket sends;
   final TokenBucket commands;
   /** The rooms this connection has joined (including joins whose snapshot is still loading). */
-  final Map<String, Subscription> rooms = new LinkedHashMap<>();
+  final Map<String, Subscription> rooms = new LinkedHashMap<>(2); // most sockets join one room or two
   boolean closed;
   /**
    * Set while a join or a rename of this socket is completing; commands that arrive meanwhile
@@ -19,7 +19,7 @@ final class Peer {
    * effect of the ones before it (a message after a nick carries the new name).
    */
   boolean busy;
-  final ArrayDeque<Command> held = new ArrayDeque<>();
+  final ArrayDeque<Command> held = new ArrayDeque<>(1); // usually empty: kept small per socket
 
   Peer(Client client, User user, Limits limits, long now) {
     this.client = client;

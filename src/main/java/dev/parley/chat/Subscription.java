@@ -20,7 +20,7 @@ final class Subscription {
   private int loadingSnapshots;
   private long lastSent;
   private boolean delivered;
-  private final ArrayDeque<Event.Posted> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Event.Posted> waiting = new ArrayDeque<>(1); // usually empty
   /** Ids of this socket's own messages whose ack has not gone out yet (usually none or one). */
   private final Set<Long> awaitingAck = new HashSet<>(2);
 

@@ -15,7 +15,7 @@ final class User {
   /** The session id, or {@code null} for a bare connection. */
   final String sid;
   String name;
-  final Set<Peer> peers = new LinkedHashSet<>();
+  final Set<Peer> peers = new LinkedHashSet<>(2); // a tab or two
   /** When each of the user's rooms last saw it type, in nanoseconds. */
   final Map<String, Long> lastTyping = new HashMap<>();
   /** Cancels the pending release of the name of an offline session user. */

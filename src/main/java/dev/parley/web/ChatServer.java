@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -54,6 +55,7 @@ public final class ChatServer extends VerticleBase {
   private final Protocol json = new JsonProtocol();
   private final Protocol plainText = new PlainProtocol();
   private TurnFlusher flusher;
+  private HttpConnectionGuard guard;
   private Executor hubThread;
   private TextFrames frames;
   private volatile boolean stopping;
@@ -82,7 +84,7 @@ public final class ChatServer extends VerticleBase {
     return Future.fromCompletionStage(store.createRoom(RoomNames.GENERAL).thenCompose(v -> store.secret()), context)
         .compose(secret -> {
           cookies = new SessionCookies(secret);
-          HttpConnectionGuard guard = new HttpConnectionGuard(vertx, config.webLimits().http(), registry);
+          guard = new HttpConnectionGuard(vertx, config.webLimits().http(), registry);
           HttpRoutes routes = new HttpRoutes(vertx, store, hub, cookies, readiness, registry, guard, this::upgrade);
           HttpServerOptions options = new HttpServerOptions()
               .setHost(config.host())
@@ -148,12 +150,14 @@ public final class ChatServer extends VerticleBase {
         .flatMap(c -> cookies.verify(c.getValue()));
     // After the handshake the socket is served straight on Netty (see Connection); Vert.x does not
     // expose the upgraded socket's channel, but the request's connection is the same TCP connection.
-    Channel channel = ((ConnectionBase) request.connection()).channel();
+    HttpConnection http = request.connection();
+    Channel channel = ((ConnectionBase) http).channel();
     request.toWebSocket().onComplete(done -> {
       if (done.failed()) {
         gate.closed(ip);
         return;
       }
+      guard.upgraded(http);
       Connection connection = new Connection(channel, plain ? plainText : json, hub,
           config.webLimits(), metrics, frames, flusher, hubThread, System.nanoTime(), gone -> {
             gate.closed(ip);

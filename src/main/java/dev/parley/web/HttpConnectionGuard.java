@@ -132,6 +132,21 @@ final class HttpConnectionGuard {
     ctx.next();
   }
 
+  /**
+   * The connection became a WebSocket, served from now on outside Vert.x (see {@link Connection}):
+   * it is forgotten at once, so that nothing here keeps Vert.x's request, response and connection
+   * objects alive for as long as the socket lives.
+   */
+  void upgraded(HttpConnection connection) {
+    Tracked t = connections.remove(connection);
+    if (t == null) {
+      return;
+    }
+    cancel(t);
+    t.closed = true; // its end handler, if it ever runs, does nothing
+    connection.closeHandler(null);
+  }
+
   private void handshakeDue(Tracked t, HttpServerRequest request) {
     if (t.closed) {
       return;

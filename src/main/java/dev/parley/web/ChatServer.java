@@ -90,8 +90,6 @@ public final class ChatServer extends VerticleBase {
               .setHost(config.host())
               .setPort(config.port())
               .setMaxWebSocketFrameSize(Math.max(config.webLimits().maxFrame(), NETTY_FRAME_LIMIT))
-              .setMaxWebSocketMessageSize(config.webLimits().maxFrame())
-              .setWebSocketClosingTimeout(5)
               .setPerMessageWebSocketCompressionSupported(false)
               .setPerFrameWebSocketCompressionSupported(false)
               // HTTP/1.1 only: with h2c, Vert.x makes no connection (so HttpConnectionGuard sees none) until bytes arrive.

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -88,10 +87,6 @@ final class Connection implements Client {
     raw = encoder;
     pipeline.replace(vertx.handler(), "parley", new SocketHandler(this));
     control = pipeline.context(SocketHandler.class);
-    // While Netty reports a channel unwritable, nothing here waits on it; a mark at the backlog
-    // limit keeps Netty from reporting it for every burst to a prompt reader.
-    int mark = (int) Math.max(64 * 1024, Math.min(Integer.MAX_VALUE / 2, limits.maxBacklog()));
-    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(mark, 2 * mark));
     hub.connect(this, sid);
     if (!channel.isActive()) {
       onClosed(); // it went before the handler was in place to hear it
@@ -275,9 +270,5 @@ final class Connection implements Client {
       hub.disconnect(this);
       released.accept(this);
     }
-  }
-
-  boolean closed() {
-    return closed;
   }
 }

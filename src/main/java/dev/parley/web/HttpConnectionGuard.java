@@ -152,11 +152,7 @@ final class HttpConnectionGuard {
       return;
     }
     if (!request.response().ended()) {
-      expire(t);
-    } else if (!t.counted) {
-      // Upgraded (a refused upgrade has counted again): a WebSocket now, whose close this
-      // connection object no longer reports.
-      connections.remove(t.connection);
+      expire(t); // an upgrade that succeeded was forgotten at once (upgraded); a refused one is plain HTTP
     }
   }
 

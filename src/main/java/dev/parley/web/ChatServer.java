@@ -18,10 +18,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +42,7 @@ public final class ChatServer extends VerticleBase {
   private final NameLeases leases;
   private final WebConfig config;
   private final PrometheusMeterRegistry registry;
-  private final Set<Connection> connections = new LinkedHashSet<>();
+  private Heartbeat<Connection> connections;
   private ChatHub hub;
   private HttpServer server;
   private UpgradeGate gate;
@@ -78,6 +75,8 @@ public final class ChatServer extends VerticleBase {
         config.leaveGraceMillis());
     gate = new UpgradeGate(config.webLimits());
     origins = new OriginPolicy(config.allowedOrigins());
+    long ping = config.webLimits().pingMillis();
+    connections = new Heartbeat<>(ping * 1_000_000L);
     metrics = new WebMetrics(registry, () -> connections.size());
     frames = new TextFrames(PooledByteBufAllocator.DEFAULT);
     Readiness readiness = new Readiness(vertx, store, broker, () -> stopping);
@@ -102,8 +101,9 @@ public final class ChatServer extends VerticleBase {
           return server.listen();
         })
         .onSuccess(s -> {
-          long ping = config.webLimits().pingMillis();
-          vertx.setPeriodic(ping, ping, t -> heartbeat());
+          long tick = Heartbeat.tickMillis(ping);
+          vertx.setPeriodic(tick, tick, t -> connections.tick(System.nanoTime(), this::beat));
+          vertx.setPeriodic(ping, ping, t -> gate.sweep(System.nanoTime()));
         });
   }
 
@@ -112,13 +112,8 @@ public final class ChatServer extends VerticleBase {
     return server.actualPort();
   }
 
-  private void heartbeat() {
-    long now = System.nanoTime();
-    long dead = config.webLimits().deadMillis() * 1_000_000L;
-    for (Connection c : List.copyOf(connections)) {
-      c.heartbeat(now, dead);
-    }
-    gate.sweep(now);
+  private boolean beat(Connection connection, long now) {
+    return connection.heartbeat(now, config.webLimits().deadMillis() * 1_000_000L);
   }
 
   /** Checks an upgrade request to {@code /ws} or {@code /chat} and, if it passes, opens the socket. */
@@ -161,7 +156,7 @@ public final class ChatServer extends VerticleBase {
             gate.closed(ip);
             connections.remove(gone);
           });
-      connections.add(connection);
+      connections.add(connection, System.nanoTime());
       connection.start(sid.orElse(null));
     });
   }
@@ -182,7 +177,7 @@ public final class ChatServer extends VerticleBase {
       hub.beginShutdown();
       log.info("Shutting down: closing {} connections", connections.size());
       hub.sendsSettled().whenComplete((ok, e) -> context.runOnContext(x -> {
-        for (Connection c : List.copyOf(connections)) {
+        for (Connection c : connections.all()) {
           c.close(1001, "server going away");
         }
         // The sockets' departures reach the cluster before the node lets go of it.

@@ -225,17 +225,18 @@ final class Connection implements Client {
     }
   }
 
-  /** Sends a ping, or closes the socket if nothing was heard for too long. */
-  void heartbeat(long now, long deadNanos) {
+  /** Sends a ping, or closes the socket if nothing was heard for too long; returns whether it is still open. */
+  boolean heartbeat(long now, long deadNanos) {
     if (closed) {
-      return;
+      return false;
     }
     if (now - lastHeard > deadNanos) {
       close(1001, "no pong received");
-      return;
+      return false;
     }
     control.write(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), control.voidPromise());
     flusher.written(this);
+    return true;
   }
 
   /**

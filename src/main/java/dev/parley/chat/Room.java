@@ -44,19 +44,25 @@ final class Room {
     this.name = name;
   }
 
+  /**
+   * The members' names: the cluster's record, and this node's users whose arrival is announced but
+   * not yet back from the broker (a {@code who} right after someone's {@code joined} lists them).
+   */
   List<String> memberNames() {
-    List<String> names = new ArrayList<>(cluster.values());
-    names.sort(UserNames.ORDER);
-    return names;
+    return memberNamesWith(null);
   }
 
-  /** The member names, with {@code user} among them even before its own arrival is echoed back. */
-  List<String> memberNamesWith(User user) {
-    if (cluster.containsKey(user.key)) {
-      return memberNames();
-    }
+  /** The member names, with {@code joining} among them even before its own arrival is announced. */
+  List<String> memberNamesWith(User joining) {
     List<String> names = new ArrayList<>(cluster.values());
-    names.add(user.name);
+    for (User user : announced) {
+      if (!cluster.containsKey(user.key)) {
+        names.add(user.name);
+      }
+    }
+    if (joining != null && !cluster.containsKey(joining.key) && !announced.contains(joining)) {
+      names.add(joining.name);
+    }
     names.sort(UserNames.ORDER);
     return names;
   }

@@ -27,6 +27,9 @@ class ChatHubClusterDeliveryTest {
     private Consumer<Signal> signals = s -> {};
     final List<CompletableFuture<Void>> confirmations = new ArrayList<>();
     boolean deliver = true;
+    /** While set, signals (arrivals, departures) wait here, as if the broker were slow to echo them. */
+    boolean holdSignals;
+    final List<Signal> heldSignals = new ArrayList<>();
 
     @Override
     public void start(Consumer<Message> sink) {
@@ -40,7 +43,11 @@ class ChatHubClusterDeliveryTest {
 
     @Override
     public CompletionStage<Void> signal(Signal signal) {
-      signals.accept(signal);
+      if (holdSignals) {
+        heldSignals.add(signal);
+      } else {
+        signals.accept(signal);
+      }
       return CompletableFuture.completedFuture(null);
     }
 
@@ -82,6 +89,21 @@ class ChatHubClusterDeliveryTest {
 
   private void confirmPublishes() {
     f.loop.execute(() -> broker.confirmations.forEach(c -> c.complete(null)));
+  }
+
+  @Test
+  void whoRightAfterSomeonesJoinedListsThemBeforeTheirArrivalHasComeBackFromTheBroker() {
+    FakeClient asker = f.connect();
+    FakeClient a = f.connect();
+    broker.holdSignals = true;
+    f.join(a, "lobby");
+    assertEquals(List.of(a.name()), f.who(asker, "lobby"), "listed as soon as its joined went out");
+
+    f.loop.execute(() -> {
+      broker.holdSignals = false;
+      broker.heldSignals.forEach(broker::signal);
+    });
+    assertEquals(List.of(a.name()), f.who(asker, "lobby"), "listed once when the arrival comes back");
   }
 
   @Test

@@ -117,6 +117,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Seconds a shutdown may take (env PARLEY_SHUTDOWN_TIMEOUT).")
   int shutdownSeconds;
 
+  @Option(names = "--socket-loops", defaultValue = "${env:PARLEY_SOCKET_LOOPS:-0}",
+      description = "Event loops that serve WebSockets; 0: one per core (env PARLEY_SOCKET_LOOPS).")
+  int socketLoops;
+
   @Option(names = "--ping-interval", hidden = true, defaultValue = "${env:PARLEY_PING_INTERVAL:-30000}")
   long pingMillis;
 
@@ -154,8 +158,11 @@ final class ServeCommand implements Callable<Integer> {
     WebLimits defaults = WebLimits.defaults();
     WebLimits webLimits = new WebLimits(maxFrame, maxBacklog, defaults.badFrames(), defaults.badFrameWindowNanos(),
         maxConnsPerIp, handshakesPerIp, handshakesPerIp / 2.0, pingMillis, pingMillis * 2, httpLimits());
+    if (socketLoops < 0) {
+      throw invalid("--socket-loops must be 0 (one per core) or more");
+    }
     WebConfig web = new WebConfig(host, port, origins, limits, webLimits, leaveGraceMillis, shutdownSeconds * 1000L,
-        tls());
+        tls(), socketLoops);
     return new Settings(data, blankToNull(db), blankToNull(redis), inMemory, retainDays, retainMessages, web);
   }
 

@@ -9,6 +9,7 @@ import dev.parley.store.MessageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -17,15 +18,22 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server: one verticle whose event loop carries the hub, every socket and every HTTP
- * request, so that none of them needs a lock.
+ * The server: one verticle whose event loop carries the hub and every HTTP request, so that
+ * none of them needs a lock. WebSockets are handed to socket loops after their handshake (the
+ * hub's loop and others, one per core by default), which write the hub's broadcasts in parallel
+ * (see {@link Connection} and {@link Outbox}).
  */
 public final class ChatServer extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
@@ -51,7 +59,12 @@ public final class ChatServer extends VerticleBase {
   private WebMetrics metrics;
   private final Protocol json = new JsonProtocol();
   private final Protocol plainText = new PlainProtocol();
-  private TurnFlusher flusher;
+  /** The loops that serve sockets (the hub's first), each with its flusher; sockets are dealt out in turn. */
+  private final List<EventLoop> socketLoops = new ArrayList<>();
+  private final Map<EventLoop, TurnFlusher> flushers = new IdentityHashMap<>();
+  private int nextLoop;
+  private Outbox outbox;
+  private EventLoop hubLoop;
   private HttpConnectionGuard guard;
   private Executor hubThread;
   private TextFrames frames;
@@ -70,7 +83,14 @@ public final class ChatServer extends VerticleBase {
   @Override
   public Future<?> start() {
     hubThread = task -> context.runOnContext(v -> task.run());
-    flusher = new TurnFlusher(task -> ((ContextInternal) context).nettyEventLoop().execute(task));
+    hubLoop = ((ContextInternal) context).nettyEventLoop();
+    for (EventLoop loop : SocketLoops.pick(hubLoop, ((VertxInternal) vertx).nettyEventLoopGroup(),
+        config.socketLoopCount())) {
+      socketLoops.add(loop);
+      flushers.put(loop, new TurnFlusher(loop));
+    }
+    outbox = new Outbox(hubLoop);
+    log.debug("Sockets are served by {} event loops", socketLoops.size());
     hub = new ChatHub(store, broker, presence, leases, config.chatLimits(), new VertxScheduler(vertx), hubThread,
         config.leaveGraceMillis());
     gate = new UpgradeGate(config.webLimits());
@@ -152,12 +172,13 @@ public final class ChatServer extends VerticleBase {
       }
       guard.upgraded(http);
       Connection connection = new Connection(channel, plain ? plainText : json, hub,
-          config.webLimits(), metrics, frames, flusher, hubThread, System.nanoTime(), gone -> {
+          config.webLimits(), metrics, frames, outbox, hubLoop, hubThread, System.nanoTime(), gone -> {
             gate.closed(ip);
             connections.remove(gone);
           });
       connections.add(connection, System.nanoTime());
-      connection.start(sid.orElse(null));
+      EventLoop loop = socketLoops.get(nextLoop++ % socketLoops.size());
+      connection.start(sid.orElse(null), loop, flushers.get(loop));
     });
   }
 

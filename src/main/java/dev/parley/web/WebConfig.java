@@ -14,9 +14,21 @@ import java.util.Set;
  * @param leaveGraceMillis how long a disconnected session user stays listed before its "leave"
  * @param shutdownMillis how long shutdown may take before sockets are dropped
  * @param tls the certificate and key to serve TLS with, or {@code null} to serve plain HTTP
+ * @param socketLoops how many event loops serve WebSockets (0: one per core)
  */
 public record WebConfig(String host, int port, Set<String> allowedOrigins, Limits chatLimits, WebLimits webLimits,
-    long leaveGraceMillis, long shutdownMillis, TlsFiles tls) {
+    long leaveGraceMillis, long shutdownMillis, TlsFiles tls, int socketLoops) {
+
+  /** With one socket loop per core. */
+  public WebConfig(String host, int port, Set<String> allowedOrigins, Limits chatLimits, WebLimits webLimits,
+      long leaveGraceMillis, long shutdownMillis, TlsFiles tls) {
+    this(host, port, allowedOrigins, chatLimits, webLimits, leaveGraceMillis, shutdownMillis, tls, 0);
+  }
+
+  /** How many event loops serve WebSockets: as configured, or one per core. */
+  public int socketLoopCount() {
+    return socketLoops > 0 ? socketLoops : Runtime.getRuntime().availableProcessors();
+  }
 
   /** Whether the server speaks TLS ({@code https://}, {@code wss://}). */
   public boolean secure() {

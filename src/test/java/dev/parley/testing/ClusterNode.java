@@ -26,7 +26,7 @@ public final class ClusterNode implements AutoCloseable {
   /** Starts a node on the shared store and broker, with no rate limits. */
   public static ClusterNode start(String dbUrl, String redisUrl) {
     WebConfig web = new WebConfig("127.0.0.1", 0, Set.of(), new Limits(4000, 1_000_000, 0, 1_000_000, 0, 50),
-        WebLimits.defaults(), 0, 5000, null);
+        WebLimits.defaults(), 0, 5000, null, 2);
     Settings settings = new Settings(null, dbUrl, redisUrl, false, 0, 0, web);
     try {
       return new ClusterNode(Parley.start(settings).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));

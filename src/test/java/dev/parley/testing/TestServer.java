@@ -28,8 +28,10 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(UnaryOperator<WebConfig> adjust, Path data) {
+    // Two socket loops whatever the machine: about half of every test's sockets are served by a
+    // loop other than the hub's, so both paths (direct and handed over) are always exercised.
     WebConfig web = adjust.apply(new WebConfig("127.0.0.1", 0, Set.of(), Limits.defaults(), WebLimits.defaults(),
-        0, 5000, null));
+        0, 5000, null, 2));
     Settings settings = new Settings(data, null, null, data == null, 0, 0, web);
     try {
       return new TestServer(Parley.start(settings).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
@@ -45,12 +47,12 @@ public final class TestServer implements AutoCloseable {
 
   public static WebConfig withLimits(WebConfig c, Limits limits) {
     return new WebConfig(c.host(), c.port(), c.allowedOrigins(), limits, c.webLimits(), c.leaveGraceMillis(),
-        c.shutdownMillis(), c.tls());
+        c.shutdownMillis(), c.tls(), c.socketLoops());
   }
 
   public static WebConfig withWebLimits(WebConfig c, WebLimits limits) {
     return new WebConfig(c.host(), c.port(), c.allowedOrigins(), c.chatLimits(), limits, c.leaveGraceMillis(),
-        c.shutdownMillis(), c.tls());
+        c.shutdownMillis(), c.tls(), c.socketLoops());
   }
 
   public int port() {

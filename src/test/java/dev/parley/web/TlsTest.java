@@ -82,7 +82,7 @@ class TlsTest {
   @BeforeEach
   void start() {
     server = TestServer.start(c -> new WebConfig(c.host(), c.port(), c.allowedOrigins(), c.chatLimits(),
-        c.webLimits(), c.leaveGraceMillis(), c.shutdownMillis(), files));
+        c.webLimits(), c.leaveGraceMillis(), c.shutdownMillis(), files, c.socketLoops()));
   }
 
   @AfterEach

@@ -29,7 +29,7 @@ class UpgradeOriginTest {
   @BeforeEach
   void start() {
     server = TestServer.start(c -> new WebConfig(c.host(), c.port(), Set.of(EXTRA), c.chatLimits(), c.webLimits(),
-        c.leaveGraceMillis(), c.shutdownMillis(), c.tls()));
+        c.leaveGraceMillis(), c.shutdownMillis(), c.tls(), c.socketLoops()));
   }
 
   @AfterEach

@@ -272,7 +272,7 @@ final class Connection implements Client {
     if (local) {
       writeHere(frame.retainedDuplicate());
     } else {
-      outbox.write(this, frame.retainedDuplicate());
+      outbox.write(this, frame);
     }
   }
 

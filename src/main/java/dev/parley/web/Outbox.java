@@ -38,9 +38,18 @@ final class Outbox {
     this.hubTurnEnd = hubTurnEnd;
   }
 
-  /** Queues a frame (the receiver now owns this reference to it). */
+  /**
+   * Queues a shared frame for a socket. The batch holds one reference per distinct frame, and the
+   * socket's loop takes each socket's duplicate itself: a broadcast's buffer is then retained
+   * once per loop by the hub rather than once per socket from another core.
+   */
   void write(Connection to, ByteBuf frame) {
-    add(to, frame);
+    Batch batch = batch(to.loop());
+    if (batch.lastFrame != frame) {
+      batch.lastFrame = frame;
+      batch.held.add(frame.retain());
+    }
+    add(batch, to, frame);
   }
 
   void ping(Connection to) {
@@ -52,11 +61,19 @@ final class Outbox {
   }
 
   private void add(Connection to, Object item) {
-    Batch batch = batches.get(to.loop());
+    add(batch(to.loop()), to, item);
+  }
+
+  private Batch batch(EventLoop loop) {
+    Batch batch = batches.get(loop);
     if (batch == null) {
       batch = new Batch();
-      batches.put(to.loop(), batch);
+      batches.put(loop, batch);
     }
+    return batch;
+  }
+
+  private void add(Batch batch, Connection to, Object item) {
     batch.sockets.add(to);
     batch.items.add(item);
     if (!queued) {
@@ -81,16 +98,21 @@ final class Outbox {
   private static final class Batch implements Runnable {
     final ArrayList<Connection> sockets = new ArrayList<>();
     final ArrayList<Object> items = new ArrayList<>();
+    /** The batch's reference to each distinct frame in it (items hold no reference of their own). */
+    final ArrayList<ByteBuf> held = new ArrayList<>();
+    ByteBuf lastFrame;
 
     @Override
     public void run() {
       for (int i = 0, n = sockets.size(); i < n; i++) {
-        sockets.get(i).deliver(items.get(i));
+        Object item = items.get(i);
+        sockets.get(i).deliver(item instanceof ByteBuf frame ? frame.retainedDuplicate() : item);
       }
+      discard();
     }
 
     void discard() {
-      items.forEach(ReferenceCountUtil::release);
+      held.forEach(ReferenceCountUtil::release);
     }
   }
 }
